@@ -1,0 +1,128 @@
+"""Civique: an e-participation engine for municipalities.
+
+``create_app()`` is the application factory (``flask --app core ...`` finds it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+__version__ = "0.1.0"
+
+log = logging.getLogger(__name__)
+
+
+class CiviqueFlask(Flask):
+    """Flask, with the municipality's template folder looked up before everything else."""
+
+    def create_global_jinja_loader(self):
+        overrides = self.config.get("TEMPLATE_OVERRIDES_FOLDER") or os.path.join(
+            self.instance_path, "templates"
+        )
+        return ChoiceLoader([FileSystemLoader(overrides), super().create_global_jinja_loader()])
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure a Civique app.
+
+    Configuration comes from :class:`core.config.Defaults`, then ``<instance>/civique.cfg``, then
+    ``CIVIQUE_*`` environment variables, then ``test_config`` (tests and embedding).
+    """
+    instance_path = os.environ.get("CIVIQUE_INSTANCE_PATH")
+    if instance_path:
+        instance_path = str(Path(instance_path).resolve())
+    app = CiviqueFlask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("civique.cfg", silent=True)
+    app.config.from_prefixed_env("CIVIQUE")
+    if test_config:
+        app.config.update(test_config)
+    config_module.finalise(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.debug and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
+    from .plugins import PluginManager
+
+    plugins = PluginManager()
+    app.extensions["civique.plugins"] = plugins
+    plugins.load(app)
+
+    _init_extensions(app, plugins)
+
+    from . import accounts, admin, cli, models, pages, web  # noqa: F401
+
+    web.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(admin.bp)
+    for blueprints in plugins.hook.register_blueprints(app=app):
+        for blueprint in blueprints or []:
+            app.register_blueprint(blueprint)
+    cli.init_app(app, plugins)
+    return app
+
+
+def _init_extensions(app: Flask, plugins) -> None:
+    from . import i18n, mail
+    from .accounts.models import User
+    from .permissions import AnonymousUser
+
+    db.init_app(app)
+
+    migration_dirs = [str(Path(__file__).parent / "migrations" / "versions")]
+    for dirs in plugins.hook.migration_dirs():
+        migration_dirs.extend(str(d) for d in dirs or [])
+    app.config["CIVIQUE_MIGRATION_DIRS"] = migration_dirs
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+
+    translation_sources = [str(i18n.CORE_TRANSLATIONS)]
+    for dirs in plugins.hook.translation_dirs():
+        translation_sources.extend(str(d) for d in dirs or [])
+    compiled = i18n.compile_catalogs(
+        translation_sources, os.path.join(app.instance_path, "compiled-translations")
+    )
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=";".join(compiled),
+    )
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "strong"
+    login_manager.anonymous_user = AnonymousUser
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.needs_refresh_message = _l("Please log in again to confirm it is you.")
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, version = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or str(user.session_version) != version:
+            return None
+        return user
+
+    app.after_request(mail.deliver_new_mail_after_request)

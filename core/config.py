@@ -1,0 +1,154 @@
+"""Configuration: defaults in code, then the instance file, then ``CIVIQUE_*`` variables.
+
+The order is Flask's own: :class:`Defaults` below, then ``<instance>/civique.cfg`` (a Python
+file, optional), then every environment variable starting with ``CIVIQUE_`` (``CIVIQUE_SECRET_KEY``
+sets ``SECRET_KEY``; values are parsed as JSON when they can be). :func:`finalise` then derives
+the settings of the extensions from ours and checks what must hold in production.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "civique-insecure-default-secret-key"
+
+
+class Defaults:
+    """Built-in defaults. Every key can be overridden by the instance file or the environment."""
+
+    # "production" (default), "development" or "testing".
+    ENV = "production"
+    SECRET_KEY = DEFAULT_SECRET_KEY
+
+    # Database: SQLite in the instance folder unless CIVIQUE_DATABASE_URL says otherwise.
+    DATABASE_URL = None
+
+    # Plugins: None means "every built-in plugin". A list (or a comma-separated string) names them.
+    PLUGINS = None
+    # When several installed packages provide a plugin of the same name, this chooses:
+    # {"idea_box": "civique-idea-box-lyon"} or "idea_box=civique-idea-box-lyon".
+    PLUGIN_PROVIDERS: dict[str, str] = {}
+
+    # The municipality.
+    CITY_NAME = "Ma commune"
+    SITE_NAME = "Civique"
+    LOGO_URL = None
+    THEME_PRIMARY_COLOR = "#1d4e89"
+    THEME_ACCENT_COLOR = "#a3195b"
+    TEMPLATE_OVERRIDES_FOLDER = None  # default: <instance>/templates
+
+    # Languages.
+    LANGUAGES = ["fr", "en", "de"]
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+
+    # Accounts.
+    PASSWORD_MIN_LENGTH = 10
+    CONFIRMATION_MAX_AGE = int(timedelta(days=3).total_seconds())
+    RESET_MAX_AGE = int(timedelta(hours=2).total_seconds())
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    SIGNUP_RATE_LIMIT = "5 per minute;30 per hour"
+    RESIDENCY_VERIFICATION = False
+
+    # Mail: "smtp" sends through MAIL_SERVER; "console" writes messages to the log (local trials).
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Civique <no-reply@localhost>"
+    # Try to deliver at the end of the request that queued a mail; the worker retries what fails.
+    MAIL_SEND_IMMEDIATELY = True
+
+    # Shared state between instances (rate limits, job queue). None: in-process memory.
+    REDIS_URL = None
+
+    # Behind a reverse proxy: number of proxies to trust for X-Forwarded-* headers.
+    PROXY_FIX = 0
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run; the message says what to change."""
+
+
+def as_list(value) -> list[str] | None:
+    """Accept a list or a comma-separated string (as environment variables give it)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(part).strip() for part in value if str(part).strip()]
+
+
+def as_mapping(value) -> dict[str, str]:
+    """Accept a dict or ``"a=x,b=y"``."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    pairs = {}
+    for part in str(value).split(","):
+        if "=" not in part:
+            raise ConfigurationError(
+                f"CIVIQUE_PLUGIN_PROVIDERS: '{part.strip()}' is not of the form plugin=distribution."
+            )
+        key, _, dist = part.partition("=")
+        pairs[key.strip()] = dist.strip()
+    return pairs
+
+
+def finalise(app) -> None:
+    """Derive extension settings from Civique's keys and refuse unsafe production settings."""
+    config = app.config
+    env = str(config.get("ENV") or "production").lower()
+    if env not in {"production", "development", "testing"}:
+        raise ConfigurationError(
+            f"CIVIQUE_ENV is '{env}'; it must be production, development or testing."
+        )
+    config["ENV"] = env
+    config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+
+    if env == "production" and config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigurationError(
+            "Civique refuses to start in production with the default secret key. Set "
+            "CIVIQUE_SECRET_KEY to a long random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), or set "
+            "CIVIQUE_ENV=development for a local trial."
+        )
+    if env == "production":
+        config.setdefault("SESSION_COOKIE_SECURE", True)
+        config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
+    url = config.get("DATABASE_URL") or config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "civique.sqlite3")
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    config["PLUGINS"] = as_list(config.get("PLUGINS"))
+    config["PLUGIN_PROVIDERS"] = as_mapping(config.get("PLUGIN_PROVIDERS"))
+    config["LANGUAGES"] = as_list(config.get("LANGUAGES")) or ["fr"]
+
+    redis_url = config.get("REDIS_URL")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("RATELIMIT_ENABLED", True)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the usual ``postgresql://`` form."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

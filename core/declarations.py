@@ -1,0 +1,116 @@
+"""The small value objects that plugins return from their hooks.
+
+Each is a frozen dataclass: a plugin builds them, the core reads them. They are documented in
+``docs/plugins.md`` next to the hooks that return them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the site's main navigation.
+
+    ``label`` is a lazy-translated string, ``endpoint`` a Flask endpoint; ``order`` sorts entries
+    (lower first); ``permission``, when set, hides the entry from people who lack it.
+    """
+
+    label: Any
+    endpoint: str
+    order: int = 100
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role people can be given, such as ``conciliator`` or ``commission_member``."""
+
+    name: str
+    label: Any
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class PermissionSpec:
+    """A permission and the roles that hold it unless an admin changes the grants."""
+
+    name: str
+    label: Any
+    default_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    """A page listed on the administration home, shown to people holding ``permission``."""
+
+    label: Any
+    endpoint: str
+    permission: str
+    description: Any = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A setting of a plugin that staff can change from the administration pages.
+
+    ``type`` is one of ``str``, ``text`` (several lines, Markdown), ``int``, ``bool``, ``choice``.
+    The value comes from the administration page when an admin saved one, else from the
+    configuration key ``<PLUGIN>`` (a dict) or the variable ``CIVIQUE_<PLUGIN>__<NAME>``, else
+    ``default``. ``minimum``/``maximum`` bound integers; ``choices`` is a list of
+    ``(value, label)`` pairs.
+    """
+
+    name: str
+    label: Any
+    default: Any
+    type: str = "str"
+    help: Any = ""
+    choices: tuple[tuple[str, Any], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    """A fragment of the home page: ``html`` is rendered by the plugin (usually with
+    ``render_template``); ``order`` places it (lower first)."""
+
+    html: Markup
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A public figure, optionally with a series over time.
+
+    ``series`` is a list of ``(period label, value)`` pairs shown as a chart and a table.
+    """
+
+    key: str
+    label: Any
+    value: int | float
+    series: tuple[tuple[str, int | float], ...] = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A public open-data dataset.
+
+    ``rows`` is a callable returning an iterable of dicts whose keys are ``columns``; it must
+    never return personal data.
+    """
+
+    name: str
+    title: Any
+    description: Any
+    columns: tuple[str, ...]
+    rows: Callable[[], Any]
+    licence: str | None = None
+    extra: dict = field(default_factory=dict)

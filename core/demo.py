@@ -1,0 +1,119 @@
+"""Demo data for a Mulhouse-like city: neighbourhoods, categories, one account per role.
+
+``flask --app core demo`` runs :func:`load_demo`; each enabled plugin then adds its own content
+through the ``load_demo_data`` hook. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from .accounts.models import User, UserRole
+from .accounts.passwords import hash_password
+from .database import db, utcnow
+from .plugins import manager
+from .taxonomy import Category, Neighbourhood
+
+# Mulhouse's neighbourhoods (the names residents use).
+NEIGHBOURHOODS = [
+    "Centre historique", "Fonderie", "Rebberg", "Dornach", "Bourtzwiller", "Coteaux",
+    "Drouot-Barbanègre", "Franklin-Fridolin", "Nordfeld", "Vauban-Neppert", "Wolf-Wagner",
+    "Haut-Poirier", "Brustlein", "Daguerre", "Doller", "Briand",
+]
+
+CATEGORIES = [
+    "Mobilité et déplacements", "Environnement et nature en ville", "Propreté",
+    "Culture et patrimoine", "Sport et loisirs", "Solidarité et vivre-ensemble",
+    "Éducation et jeunesse", "Tranquillité publique", "Urbanisme et cadre de vie",
+    "Commerce et vie économique",
+]
+
+# (role, e-mail, display name); residents get a neighbourhood.
+ACCOUNTS = [
+    ("admin", "admin@demo.civique.fr", "Claire Administratrice"),
+    ("staff", "agent@demo.civique.fr", "Karim Agent municipal"),
+    ("moderator", "moderation@demo.civique.fr", "Sophie Modératrice"),
+    ("resident", "habitant@demo.civique.fr", "Lucas Habitant"),
+]
+
+RESIDENTS = [
+    "Émilie Schmitt", "Mehdi Benali", "Anne Muller", "Thomas Meyer", "Fatou Diallo",
+    "Julien Weber", "Nathalie Koehler", "Yusuf Demir", "Camille Hoffmann", "Paul Ehrhart",
+    "Inès Haddad", "Marc Schneider", "Léa Fischer", "Antoine Wagner", "Sarah Keller",
+    "Hugo Bauer", "Aïcha Mansouri", "Pierre Zimmermann", "Chloé Walter", "Bernard Roth",
+]
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass
+class DemoCity:
+    """What the core's demo data made, handed to each plugin's ``load_demo_data`` hook."""
+
+    neighbourhoods: list[Neighbourhood]
+    categories: list[Category]
+    accounts: dict[str, User]  # by role: admin, staff, moderator, resident
+    residents: list[User]  # many residents, to support, comment, answer...
+    password: str
+    # Plugins that create accounts for their own roles list them here: (role, e-mail).
+    extra_accounts: list[tuple[str, str]] = field(default_factory=list)
+    random: random.Random = field(default_factory=lambda: random.Random(2014))
+
+
+def _get_or_create_user(email: str, name: str, password_hash: str, neighbourhood=None) -> User:
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email, display_name=name, password_hash=password_hash,
+            email_confirmed_at=utcnow(), locale="fr", neighbourhood=neighbourhood,
+        )
+        db.session.add(user)
+    return user
+
+
+def load_demo(password: str) -> list[tuple[str, str]]:
+    """Create the core's demo data, then call every plugin's ``load_demo_data``."""
+    neighbourhoods = []
+    for position, name in enumerate(NEIGHBOURHOODS):
+        row = db.session.scalar(db.select(Neighbourhood).where(Neighbourhood.name == name))
+        if row is None:
+            row = Neighbourhood(name=name, slug=slugify(name), position=position)
+            db.session.add(row)
+        neighbourhoods.append(row)
+    categories = []
+    for position, name in enumerate(CATEGORIES):
+        row = db.session.scalar(db.select(Category).where(Category.name == name))
+        if row is None:
+            row = Category(name=name, slug=slugify(name), position=position)
+            db.session.add(row)
+        categories.append(row)
+    db.session.flush()
+
+    password_hash = hash_password(password)
+    rng = random.Random(110000)
+    accounts: dict[str, User] = {}
+    for role, email, name in ACCOUNTS:
+        user = _get_or_create_user(email, name, password_hash, rng.choice(neighbourhoods))
+        if role != "resident" and not any(g.role == role for g in user.role_grants):
+            user.role_grants.append(UserRole(role=role))
+        accounts[role] = user
+    residents = [accounts["resident"]]
+    for index, name in enumerate(RESIDENTS):
+        email = f"{slugify(name).replace('-', '.')}@demo.civique.fr"
+        residents.append(_get_or_create_user(email, name, password_hash, neighbourhoods[index % len(neighbourhoods)]))
+    db.session.commit()
+
+    demo = DemoCity(neighbourhoods, categories, accounts, residents, password)
+    for impl in reversed(manager().hook.load_demo_data.get_hookimpls()):
+        impl.function(demo)
+        db.session.commit()
+    current_app.logger.info("Demo data ready")
+    return [(role, email) for role, email, _ in ACCOUNTS] + demo.extra_accounts

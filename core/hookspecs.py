@@ -1,0 +1,188 @@
+"""The hook contract: everything a Civique plugin can do.
+
+A plugin is a module (or any object) with functions marked ``@hookimpl`` whose names are those
+below. Each hook says when the core calls it, what it receives and what it returns. A plugin
+implements only the hooks it needs, and may accept fewer arguments than a hook offers.
+
+Every hook here has a section in ``docs/plugins.md``; a test fails when one is missing.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("civique")
+hookimpl = pluggy.HookimplMarker("civique")
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_blueprints(app):
+    """Called once while the app is created, after configuration and extensions.
+
+    Receives the Flask ``app``. Returns a list of :class:`flask.Blueprint` objects, each with its
+    own ``url_prefix``; their templates extend ``"core/base.html"``.
+    """
+
+
+@hookspec
+def nav_items(user):
+    """Called on every page to build the main navigation.
+
+    Receives the current ``user`` (anonymous or signed in). Returns a list of
+    :class:`core.declarations.NavItem`; entries whose ``permission`` the user lacks are dropped.
+    """
+
+
+@hookspec
+def home_blocks(user):
+    """Called when the home page is rendered.
+
+    Receives the current ``user``. Returns a list of :class:`core.declarations.HomeBlock`
+    (rendered HTML and an order), or ``None``.
+    """
+
+
+@hookspec
+def template_variables():
+    """Called before every template is rendered.
+
+    Receives nothing. Returns a dict of names to add to every template's context.
+    """
+
+
+# --- Roles, permissions, settings, administration ---------------------------------------------
+
+
+@hookspec
+def register_roles():
+    """Called when the roles are listed (administration, role checks).
+
+    Returns a list of :class:`core.declarations.RoleSpec` for the roles this plugin adds
+    (for example ``conciliator``). The core declares ``resident``, ``moderator``, ``staff`` and
+    ``admin``.
+    """
+
+
+@hookspec
+def register_permissions():
+    """Called when permissions are resolved.
+
+    Returns a list of :class:`core.declarations.PermissionSpec`: each permission this plugin
+    checks, with the roles that hold it by default. Admins can change the grants afterwards.
+    """
+
+
+@hookspec
+def admin_pages(user):
+    """Called when the administration home is rendered.
+
+    Receives the current ``user``. Returns a list of :class:`core.declarations.AdminPage`; pages
+    whose permission the user lacks are not shown (the page itself must check it too).
+    """
+
+
+@hookspec
+def register_settings():
+    """Called when the settings of the plugin are read or shown to admins.
+
+    Returns a list of :class:`core.declarations.SettingSpec`. Read a value with
+    ``core.settings.get_setting("<plugin>", "<name>")``.
+    """
+
+
+@hookspec
+def register_commands():
+    """Called once while the app is created.
+
+    Returns a list of :mod:`click` commands. They are grouped under the plugin's name:
+    ``flask --app core <plugin> <command>``.
+    """
+
+
+@hookspec
+def load_demo_data(demo):
+    """Called by ``flask --app core demo`` after the core's demo data exists.
+
+    Receives a :class:`core.demo.DemoCity` (its neighbourhoods, categories, one account per
+    role, a seeded random generator). Adds the plugin's own demo content and returns nothing.
+    Must be safe to run twice: check whether the content is already there.
+    """
+
+
+# --- Reactions --------------------------------------------------------------------------------
+
+
+@hookspec
+def track_event(event):
+    """Called after something happened, once the change is committed.
+
+    Receives one of the event dataclasses of :mod:`core.events` (``UserRegistered``,
+    ``UserDeleted``, ``WorkflowTransitioned``...). Returns nothing. An exception raised here is
+    logged and does not undo the change.
+    """
+
+
+# --- Personal data ----------------------------------------------------------------------------
+
+
+@hookspec
+def export_user_data(user):
+    """Called when a person downloads their data ("download my data").
+
+    Receives the ``user``. Returns a JSON-serialisable dict of what this plugin stores about
+    them, or ``None``. The core puts it under the plugin's name in the export.
+    """
+
+
+@hookspec
+def erase_user_data(user):
+    """Called when a person deletes their account, before the account itself is anonymised.
+
+    Receives the ``user``. Erases or anonymises the personal data this plugin stores; what the
+    person wrote in public may stay, shown as from a deleted participant. Returns nothing; the
+    core commits once every plugin has run.
+    """
+
+
+# --- Public figures and open data -------------------------------------------------------------
+
+
+@hookspec
+def public_statistics():
+    """Called when the public statistics page (``/stats``) is rendered.
+
+    Returns a list of :class:`core.declarations.Statistic`.
+    """
+
+
+@hookspec
+def open_data_datasets():
+    """Called when the open-data catalogue (``/open-data``) is listed or a dataset served.
+
+    Returns a list of :class:`core.declarations.Dataset`; none may contain personal data.
+    """
+
+
+# --- Files the plugin ships -------------------------------------------------------------------
+
+
+@hookspec
+def migration_dirs():
+    """Called when Alembic is configured.
+
+    Returns a list of folders holding the plugin's migration scripts. The plugin's first
+    revision carries ``branch_labels = ("<plugin name>",)`` and ``depends_on`` the core's branch,
+    so enabling the plugin later upgrades only its tables.
+    """
+
+
+@hookspec
+def translation_dirs():
+    """Called once while the app is created.
+
+    Returns a list of folders laid out as gettext catalogs (``<lang>/LC_MESSAGES/messages.po``).
+    They are compiled at start-up when needed and merged with the core's catalog.
+    """

@@ -1,0 +1,77 @@
+"""Languages: choosing the locale, compiling catalogs, formatting for the locale.
+
+French is the default. The locale comes from the person's choice (their account, or the language
+switcher for visitors), then the browser's ``Accept-Language``, then the default.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request, session
+from flask_babel import format_currency
+from flask_login import current_user
+
+log = logging.getLogger(__name__)
+
+CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch"}
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    if request and session.get("lang") in languages:
+        return session["lang"]
+    if request:
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogs(source_dirs: list[str], target_root: str) -> list[str]:
+    """Compile each folder's ``.po`` files into ``target_root/<n>/`` when missing or stale.
+
+    Returns the compiled folders, in the order given (Flask-Babel merges them). Compiled
+    catalogs are build output: they are never committed.
+    """
+    compiled = []
+    for index, source in enumerate(source_dirs):
+        source_path = Path(source)
+        if not source_path.is_dir():
+            log.warning("Translation folder %s does not exist", source)
+            continue
+        target = Path(target_root) / str(index)
+        for po_path in source_path.glob("*/LC_MESSAGES/*.po"):
+            mo_path = target / po_path.relative_to(source_path).with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            mo_path.parent.mkdir(parents=True, exist_ok=True)
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parent.parent.name)
+            temporary = mo_path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as mo_file:
+                write_mo(mo_file, catalog, use_fuzzy=False)
+            os.replace(temporary, mo_path)
+        compiled.append(str(target))
+    return compiled
+
+
+def euros(amount) -> str:
+    """An amount in euros for the current locale (``1 234,50 €`` in French)."""
+    if amount is None:
+        return ""
+    return format_currency(amount, "EUR")
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)

@@ -1,0 +1,175 @@
+"""Outgoing mail through a durable outbox.
+
+:func:`send_mail` renders a message in the recipient's language and adds it to the outbox in the
+caller's transaction, so a mail exists exactly when the change that caused it was committed.
+Delivery is tried at the end of the request (``MAIL_SEND_IMMEDIATELY``) and by the worker
+(``flask --app core worker``), with retries and growing delays; a failing mail server never
+breaks a request nor loses a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, g, has_request_context, render_template
+from flask_babel import force_locale
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .database import UTCDateTime, db, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+# Delay before attempt n+1 (minutes); the last value repeats.
+BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60, 120, 240)
+
+
+class OutboxMessage(db.Model):
+    """A mail waiting to be sent, sent, or given up after ``MAX_ATTEMPTS``."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def send_mail(to: str, subject, template: str, *, locale: str | None = None, **context):
+    """Queue a mail rendered from ``mail/<template>.txt`` (and ``.html`` when it exists).
+
+    ``subject`` may be a lazy string: it is rendered in ``locale`` (the recipient's language;
+    default: the site's). The caller commits.
+    """
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        subject_text = str(subject)
+        body_text = render_template(f"mail/{template}.txt", **context)
+        try:
+            body_html = render_template(f"mail/{template}.html", **context)
+        except Exception as exc:  # no HTML version of this mail
+            if type(exc).__name__ != "TemplateNotFound":
+                raise
+            body_html = None
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or None
+    message = OutboxMessage(
+        to_address=to,
+        subject=subject_text,
+        body_text=body_text,
+        body_html=body_html,
+        message_id=make_msgid(domain=domain),
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    if has_request_context():
+        g.setdefault("_civique_new_mail", []).append(message)
+    return message
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    """The MIME message for an outbox row."""
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def _transport(email: EmailMessage) -> None:
+    config = current_app.config
+    if config["MAIL_BACKEND"] == "console":
+        log.warning("Mail (console backend, not sent):\n%s", email.as_string())
+        return
+    host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
+    if config.get("MAIL_USE_SSL"):
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(email)
+
+
+def deliver(message: OutboxMessage) -> bool:
+    """Try to send one message now; record the outcome. The caller commits."""
+    message.attempts += 1
+    try:
+        _transport(build_email(message))
+    except (smtplib.SMTPException, OSError) as exc:
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+            log.error("Giving up mail %s to %s: %s", message.id, message.to_address, exc)
+        else:
+            delay = BACKOFF_MINUTES[min(message.attempts - 1, len(BACKOFF_MINUTES) - 1)]
+            message.next_attempt_at = utcnow() + timedelta(minutes=delay)
+            log.warning("Mail %s not sent (attempt %s): %s", message.id, message.attempts, exc)
+        return False
+    message.status = "sent"
+    message.sent_at = utcnow()
+    message.last_error = None
+    return True
+
+
+def deliver_due(limit: int = 100) -> int:
+    """Send the messages whose next attempt is due; returns how many were sent.
+
+    On PostgreSQL rows are locked with ``SKIP LOCKED`` so that several workers share the work.
+    """
+    query = (
+        db.select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    sent = 0
+    for message in db.session.scalars(query).all():
+        sent += deliver(message)
+    db.session.commit()
+    return sent
+
+
+def deliver_new_mail_after_request(response):
+    """``after_request`` handler: send what this request queued, if it was committed."""
+    queued = g.pop("_civique_new_mail", None)
+    if not queued or not current_app.config["MAIL_SEND_IMMEDIATELY"]:
+        return response
+    ids = [m.id for m in queued if m.id is not None]
+    if not ids:
+        return response
+    try:
+        rows = db.session.scalars(
+            db.select(OutboxMessage).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.status == "pending"
+            )
+        ).all()
+        for message in rows:
+            deliver(message)
+        db.session.commit()
+    except Exception:  # the worker will retry; the response must not fail because of mail
+        db.session.rollback()
+        log.exception("Immediate mail delivery failed; the worker will retry")
+    return response

@@ -1,0 +1,165 @@
+"""pytest fixtures for Civique and its plugins: the ones the project uses for itself.
+
+Use them from a plugin's ``conftest.py``::
+
+    pytest_plugins = ["core.testing"]
+
+What you get: ``app`` (a fresh app per test on a clean database, SQLite by default or
+PostgreSQL when ``CIVIQUE_TEST_DATABASE=postgresql`` and ``CIVIQUE_TEST_POSTGRESQL_URL`` are
+set), ``client``, ``smtp`` (a real SMTP server on localhost that receives the app's mail),
+``users`` (one confirmed account per core role), ``make_user`` and ``login``. Override
+``app_config`` to change the configuration (for example to enable plugins).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from .smtp import SMTPServer, body, links  # noqa: F401  (re-exported for tests)
+
+TEST_PASSWORD = "correct horse battery staple"
+DEFAULT_TEST_CONFIG = {
+    "ENV": "testing",
+    "TESTING": True,
+    "SECRET_KEY": "tests-only-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": "civique.test",
+    "MAIL_DEFAULT_SENDER": "Civique <no-reply@civique.test>",
+    "CITY_NAME": "Mulhouse",
+}
+
+
+def database_kind() -> str:
+    return os.environ.get("CIVIQUE_TEST_DATABASE", "sqlite").lower()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The database of this test run: a SQLite file, or the PostgreSQL database given."""
+    if database_kind() == "postgresql":
+        url = os.environ.get("CIVIQUE_TEST_POSTGRESQL_URL")
+        if not url:
+            pytest.exit("CIVIQUE_TEST_DATABASE=postgresql needs CIVIQUE_TEST_POSTGRESQL_URL", 2)
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("database") / "civique-tests.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One real SMTP server for the whole run (cleared before each test by ``smtp``)."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    """The SMTP server the app sends to; its ``messages`` are this test's mail."""
+    if not smtp_server.running:
+        smtp_server.start()
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module or conftest to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, smtp, app_config, tmp_path):
+    """A fresh app on a clean database, with an app context pushed for the test."""
+    from core import create_app
+    from core.extensions import db
+
+    config = {
+        **DEFAULT_TEST_CONFIG,
+        "DATABASE_URL": database_url,
+        "MAIL_SERVER": smtp.host,
+        "MAIL_PORT": smtp.port,
+        "STORAGE_PATH": str(tmp_path / "storage"),
+        **app_config,
+    }
+    os.environ.setdefault("CIVIQUE_INSTANCE_PATH", str(tmp_path.parent / "instance"))
+    application = create_app(config)
+    with application.app_context():
+        db.create_all()
+        empty_database(db)
+        yield application
+        db.session.remove()
+        empty_database(db)
+        db.engine.dispose()
+
+
+def empty_database(db) -> None:
+    """Delete every row of every table (the schema stays)."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a confirmed account: ``make_user("a@example.org", roles=["staff"])``."""
+    from core.accounts.models import User, UserRole
+    from core.accounts.passwords import hash_password
+    from core.database import db, utcnow
+
+    password_hash = hash_password(TEST_PASSWORD)
+
+    def factory(email: str, name: str | None = None, roles=(), confirmed: bool = True,
+                neighbourhood=None, locale: str | None = "fr") -> User:
+        user = User(
+            email=email.lower(),
+            display_name=name or email.split("@")[0].replace(".", " ").title(),
+            password_hash=password_hash,
+            email_confirmed_at=utcnow() if confirmed else None,
+            neighbourhood=neighbourhood,
+            locale=locale,
+        )
+        user.role_grants = [UserRole(role=role) for role in roles]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def users(make_user) -> dict:
+    """One confirmed account per core role: resident, moderator, staff, admin."""
+    return {
+        "resident": make_user("resident@example.org", "Rose Resident"),
+        "moderator": make_user("moderator@example.org", "Max Moderator", roles=["moderator"]),
+        "staff": make_user("staff@example.org", "Sam Staff", roles=["staff"]),
+        "admin": make_user("admin@example.org", "Ada Admin", roles=["admin"]),
+    }
+
+
+@pytest.fixture
+def login():
+    """``login(client, user)`` signs ``user`` in through the real login form."""
+
+    def do_login(client, user, password: str = TEST_PASSWORD):
+        response = client.post(
+            "/account/login", data={"email": user.email, "password": password}
+        )
+        assert response.status_code == 302, "login failed"
+        return response
+
+    return do_login

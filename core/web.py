@@ -1,0 +1,134 @@
+"""What every page shares: template context, filters, error pages, security headers."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import current_app, g, render_template, request
+from markupsafe import escape
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .i18n import euros, language_name
+from .markdown import render_markdown
+from .plugins import manager
+
+log = logging.getLogger(__name__)
+
+ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check what you entered and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("This page does not exist or is no longer available.")),
+    405: (_l("Method not allowed"), _l("This action cannot be done this way.")),
+    413: (_l("File too large"), _l("The file you sent is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("You have made too many attempts. Please wait a little and try again.")),
+    500: (_l("Something went wrong"), _l("An error occurred on our side. It has been recorded; please try again later.")),
+    503: (_l("Service unavailable"), _l("The service is temporarily unavailable. Please try again later.")),
+}
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A redirect target from user input, only if it stays on this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def nav_entries():
+    """The main navigation for the current user, sorted."""
+    if "_civique_nav" not in g:
+        items = []
+        for result in manager().hook.nav_items(user=current_user):
+            items.extend(result or [])
+        items = [i for i in items if not i.permission or current_user.can(i.permission)]
+        g._civique_nav = sorted(items, key=lambda i: (i.order, str(i.label)))
+    return g._civique_nav
+
+
+def render_error(code: int, message=None):
+    """The translated error page; a bare page if even the layout cannot render (database down)."""
+    title, default_message = ERRORS.get(code, ERRORS[500])
+    message = message or default_message
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+    except Exception:
+        log.exception("Could not render the error page for %s", code)
+        lang = current_app.config["BABEL_DEFAULT_LOCALE"]
+        html = (
+            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{escape(str(title))}</title></head><body><main><h1>{escape(str(title))}</h1>"
+            f"<p>{escape(str(message))}</p></main></body></html>"
+        )
+        return html, code
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def civique_context():
+        context = {
+            "nav_entries": nav_entries,
+            "city_name": current_app.config["CITY_NAME"],
+            "site_name": current_app.config["SITE_NAME"],
+            "logo_url": current_app.config["LOGO_URL"],
+            "theme": {
+                "primary": current_app.config["THEME_PRIMARY_COLOR"],
+                "accent": current_app.config["THEME_ACCENT_COLOR"],
+            },
+            "languages": [(code, language_name(code)) for code in current_app.config["LANGUAGES"]],
+            "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        }
+        for extra in manager().hook.template_variables():
+            context.update(extra or {})
+        return context
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["euros"] = euros
+    app.jinja_env.globals["safe_next"] = safe_next
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            _l("The form expired or was sent from elsewhere. Go back, reload the page and send it again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return {"error": error.name, "status": error.code}, error.code
+        description = getattr(error, "civique_message", None)
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        try:
+            from .extensions import db
+
+            db.session.rollback()
+        except Exception:  # the database itself may be what failed
+            pass
+        return render_error(500)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'self'; base-uri 'self'",
+        )
+        return response
