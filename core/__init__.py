@@ -70,6 +70,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin.bp)
+    # The core services' pages (comments, supports, moderation queue, search, open data...).
+    import importlib
+
+    from .plugins import CORE_SERVICE_MODULES
+
+    for module_name in CORE_SERVICE_MODULES:
+        blueprint = getattr(importlib.import_module(module_name), "bp", None)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
     for blueprints in plugins.hook.register_blueprints(app=app):
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)

@@ -53,6 +53,16 @@ def template_variables():
     """
 
 
+@hookspec
+def register_content_types():
+    """Called once per app, the first time content types are looked up.
+
+    Returns a list of :class:`core.content.ContentType`: each kind of content the plugin
+    publishes, its model (a :class:`core.content.ContentMixin`), its workflow and the core
+    services it opts into (comments, supports, follows, moderation, search, answers...).
+    """
+
+
 # --- Roles, permissions, settings, administration ---------------------------------------------
 
 
@@ -109,6 +119,26 @@ def load_demo_data(demo):
     Receives a :class:`core.demo.DemoCity` (its neighbourhoods, categories, one account per
     role, a seeded random generator). Adds the plugin's own demo content and returns nothing.
     Must be safe to run twice: check whether the content is already there.
+    """
+
+
+@hookspec
+def register_jobs():
+    """Called when the worker starts and when a job is queued.
+
+    Returns a dict of job kind (``"<plugin>.<job>"``) to a function taking the job's payload as
+    keyword arguments. Queue one with ``core.jobs.enqueue(kind, **payload)``; the function runs
+    in the worker with an app context, is retried with growing delays when it raises, and must
+    be safe to run again (idempotent).
+    """
+
+
+@hookspec
+def scheduled_jobs():
+    """Called by the worker at each round.
+
+    Returns a list of :class:`core.jobs.Schedule` (a name, how often, a function): reminders,
+    digests, retention clean-ups. Each schedule runs once per period across all workers.
     """
 
 

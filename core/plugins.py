@@ -30,7 +30,22 @@ CORE_PLUGINS = (
     "core.permissions",
     "core.accounts",
     "core.admin",
+    # The participation services (each may implement hooks: permissions, reactions, GDPR...).
+    "core.workflows",
+    "core.answers",
+    "core.comments",
+    "core.supports",
+    "core.follows",
+    "core.notifications",
+    "core.moderation",
+    "core.search",
+    "core.attachments",
+    "core.opendata",
+    "core.stats",
+    "core.jobs",
 )
+
+CORE_SERVICE_MODULES = tuple(name for name in CORE_PLUGINS if name not in ("core.accounts", "core.admin"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Core service: answers (being built)."""

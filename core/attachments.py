@@ -1,0 +1,1 @@
+"""Core service: attachments (being built)."""

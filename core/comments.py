@@ -1,0 +1,1 @@
+"""Core service: comments (being built)."""

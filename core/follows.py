@@ -1,0 +1,1 @@
+"""Core service: follows (being built)."""

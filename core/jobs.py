@@ -1,0 +1,1 @@
+"""Core service: jobs (being built)."""

@@ -1,0 +1,1 @@
+"""Core service: moderation (being built)."""

@@ -1,0 +1,1 @@
+"""Core service: notifications (being built)."""

@@ -1,0 +1,1 @@
+"""Core service: opendata (being built)."""

@@ -1,0 +1,1 @@
+"""Core service: search (being built)."""

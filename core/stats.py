@@ -1,0 +1,1 @@
+"""Core service: stats (being built)."""

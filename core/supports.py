@@ -1,0 +1,1 @@
+"""Core service: supports (being built)."""

@@ -1,0 +1,77 @@
+"""``noticeboard``: the test plugin of the core services.
+
+A neighbourhood notice board where residents post notices. It opts into every core service, so
+the core's tests prove each service end to end without depending on a built-in plugin. It is
+also a compact example of a plugin that uses the services.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.content import ContentType, State, Transition, Workflow
+from core.declarations import NavItem, PermissionSpec
+from core.hookspecs import hookimpl
+
+from .models import Notice
+
+WORKFLOW = Workflow(
+    states=(
+        State("draft", _l("Draft"), public=False),
+        State("published", _l("Published")),
+        State("under_review", _l("Under review")),
+        State("accepted", _l("Accepted")),
+        State("rejected", _l("Rejected")),
+    ),
+    initial="draft",
+    transitions=(
+        Transition("publish", _l("Publish"), ("draft",), "published", "author"),
+        Transition("review", _l("Start the review"), ("published",), "under_review", "noticeboard.notice.manage"),
+        Transition("accept", _l("Accept"), ("published", "under_review"), "accepted", "noticeboard.notice.manage"),
+        Transition("reject", _l("Reject"), ("published", "under_review"), "rejected", "noticeboard.notice.manage",
+                   comment_required=True),
+    ),
+)
+
+
+def can_support(notice, user):
+    if notice.state not in ("published", "under_review"):
+        return _l("Supports are closed for this notice.")
+    return None
+
+
+NOTICE = ContentType(
+    name="noticeboard.notice",
+    label=_l("Notice"),
+    label_plural=_l("Notices"),
+    model=Notice,
+    endpoint="noticeboard.detail",
+    services=frozenset(
+        {"workflow", "answers", "comments", "supports", "follows", "moderation", "search", "attachments"}
+    ),
+    workflow=WORKFLOW,
+    comment_stances=True,
+    can_support=can_support,
+)
+
+
+@hookimpl
+def register_content_types():
+    return [NOTICE]
+
+
+@hookimpl
+def register_permissions():
+    return [PermissionSpec("noticeboard.notice.manage", _l("Manage notices"), ("staff",))]
+
+
+@hookimpl
+def register_blueprints(app):
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def nav_items(user):
+    return [NavItem(_l("Notices"), "noticeboard.index", order=50)]
