@@ -67,6 +67,10 @@ class Defaults:
     # Shared state between instances (rate limits, job queue). None: in-process memory.
     REDIS_URL = None
 
+    # Open data: the licence of every published dataset.
+    OPEN_DATA_LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
+    OPEN_DATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
     # Behind a reverse proxy: number of proxies to trust for X-Forwarded-* headers.
     PROXY_FIX = 0
 

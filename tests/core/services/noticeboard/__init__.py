@@ -75,3 +75,51 @@ def register_blueprints(app):
 @hookimpl
 def nav_items(user):
     return [NavItem(_l("Notices"), "noticeboard.index", order=50)]
+
+
+@hookimpl
+def open_data_datasets():
+    from core.database import db
+    from core.declarations import Dataset
+
+    def rows():
+        query = db.select(Notice).where(Notice.is_hidden.is_(False), Notice.state != "draft").order_by(Notice.id)
+        for notice in db.session.scalars(query):
+            yield {
+                "id": notice.id,
+                "title": notice.title,
+                "state": notice.state,
+                "neighbourhood": notice.neighbourhood.name if notice.neighbourhood else None,
+                "supports": notice.support_count,
+                "published_at": notice.published_at,
+            }
+
+    return [
+        Dataset(
+            name="notices",
+            title=_l("Notices"),
+            description=_l("Published notices and their state."),
+            columns=("id", "title", "state", "neighbourhood", "supports", "published_at"),
+            rows=rows,
+        )
+    ]
+
+
+@hookimpl
+def public_statistics():
+    from sqlalchemy import func
+
+    from core.database import db
+    from core.declarations import Statistic
+    from core.stats import count_by_month
+
+    public = (Notice.is_hidden.is_(False), Notice.state != "draft")
+    total = db.session.scalar(db.select(func.count()).select_from(Notice).where(*public))
+    return [
+        Statistic(
+            key="notices",
+            label=_l("Notices published"),
+            value=total,
+            series=count_by_month(Notice.created_at, *public),
+        )
+    ]
