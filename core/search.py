@@ -1,1 +1,262 @@
-"""Core service: search (being built)."""
+"""Search: one page over every enabled plugin's public content.
+
+Content types that opt into the ``search`` service are indexed automatically: whenever such an
+item is added, changed or deleted, its :class:`SearchEntry` is rewritten in the same transaction.
+Full-text matching uses PostgreSQL's French text search (stemming, ``websearch_to_tsquery``) or
+SQLite's FTS5 (accents folded, prefix matching). Only public items are indexed as findable, and
+each result is checked against the visitor's permission before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import (
+    DDL, Boolean, Index, Integer, String, Text, UniqueConstraint, delete, event, func, insert,
+    literal_column, select, text, update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .content import ContentMixin, item_title, registry, types_using
+from .database import UTCDateTime, db, utcnow
+from .taxonomy import category_choices, neighbourhood_choices
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+
+# The document is stored without accents (folded in Python, the same way for both databases), so
+# "securite" finds "sécurité"; PostgreSQL's French stemmer then matches word forms.
+FRENCH_DOCUMENT = "to_tsvector('french', document)"
+
+
+def fold(text_: str) -> str:
+    """Lower-case ``text_`` and strip its accents."""
+    decomposed = unicodedata.normalize("NFKD", text_ or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+class SearchEntry(db.Model):
+    """The searchable text of one item, with what the filters need."""
+
+    __tablename__ = "search_entry"
+    __table_args__ = (
+        UniqueConstraint("content_type", "content_id", name="uq_search_entry_content"),
+        Index("ix_search_entry_fts", text(FRENCH_DOCUMENT), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(100), index=True)
+    content_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    document: Mapped[str] = mapped_column(Text, default="")
+    neighbourhood_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    category_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# SQLite: an FTS5 table whose rowid is the search entry's id.
+event.listen(
+    SearchEntry.__table__,
+    "after_create",
+    DDL(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+        "document, tokenize = 'unicode61 remove_diacritics 2')"
+    ).execute_if(dialect="sqlite"),
+)
+event.listen(
+    SearchEntry.__table__,
+    "before_drop",
+    DDL("DROP TABLE IF EXISTS search_fts").execute_if(dialect="sqlite"),
+)
+
+
+# --- Indexing -------------------------------------------------------------------------------------
+
+
+def _document(item) -> tuple[str, str]:
+    content_type = item.content_type
+    body = content_type.search_text(item) if content_type.search_text else getattr(item, "body", "")
+    return item_title(item)[:300], body or ""
+
+
+def index_item(connection, item) -> None:
+    """Write the search entry of ``item`` (insert or update) through ``connection``."""
+    title, body = _document(item)
+    document = fold(f"{title} {body}")
+    values = {
+        "title": title,
+        "body": body,
+        "document": document,
+        "neighbourhood_id": item.neighbourhood_id,
+        "category_id": item.category_id,
+        "is_public": bool(item.is_public),
+        "updated_at": utcnow(),
+    }
+    key = (SearchEntry.content_type == item.content_type_name) & (SearchEntry.content_id == item.id)
+    entry_id = connection.execute(select(SearchEntry.id).where(key)).scalar()
+    if entry_id is None:
+        entry_id = connection.execute(
+            insert(SearchEntry).values(content_type=item.content_type_name, content_id=item.id, **values)
+            .returning(SearchEntry.id)
+        ).scalar_one()
+    else:
+        connection.execute(update(SearchEntry).where(SearchEntry.id == entry_id).values(**values))
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": entry_id})
+        connection.execute(
+            text("INSERT INTO search_fts (rowid, document) VALUES (:id, :document)"),
+            {"id": entry_id, "document": document},
+        )
+
+
+def unindex_item(connection, type_name: str, item_id: int) -> None:
+    key = (SearchEntry.content_type == type_name) & (SearchEntry.content_id == item_id)
+    entry_id = connection.execute(select(SearchEntry.id).where(key)).scalar()
+    if entry_id is None:
+        return
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": entry_id})
+    connection.execute(delete(SearchEntry).where(SearchEntry.id == entry_id))
+
+
+def _searchable(obj) -> bool:
+    if not isinstance(obj, ContentMixin) or not current_app:
+        return False
+    content_type = registry().get(obj.content_type_name)
+    return content_type is not None and content_type.uses("search")
+
+
+@event.listens_for(Session, "after_flush")
+def _reindex_after_flush(session: Session, flush_context) -> None:
+    """Keep the index in step with content, in the same transaction."""
+    try:
+        changed = [obj for obj in list(session.new) + list(session.dirty) if _searchable(obj)]
+        deleted = [obj for obj in session.deleted if _searchable(obj)]
+    except RuntimeError:  # no app context: nothing registered to index
+        return
+    if not changed and not deleted:
+        return
+    connection = session.connection()
+    for obj in changed:
+        index_item(connection, obj)
+    for obj in deleted:
+        unindex_item(connection, obj.content_type_name, obj.id)
+
+
+def reindex_all() -> int:
+    """Rebuild the whole index (after enabling search on existing content); returns the count."""
+    count = 0
+    connection = db.session.connection()
+    for content_type in types_using("search"):
+        for item in db.session.scalars(db.select(content_type.model)):
+            index_item(connection, item)
+            count += 1
+    db.session.commit()
+    return count
+
+
+# --- Querying -------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fts5_query(terms: str) -> str:
+    """A safe FTS5 query: each word quoted, as a prefix, all required."""
+    words = _WORD.findall(fold(terms))
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def search(terms: str, *, type_name: str | None = None, neighbourhood_id: int | None = None,
+           category_id: int | None = None, page: int = 1, per_page: int = 20):
+    """Public entries matching ``terms`` (best first), as a Flask-SQLAlchemy pagination."""
+    query = db.select(SearchEntry).where(SearchEntry.is_public.is_(True))
+    if type_name:
+        query = query.where(SearchEntry.content_type == type_name)
+    if neighbourhood_id:
+        query = query.where(SearchEntry.neighbourhood_id == neighbourhood_id)
+    if category_id:
+        query = query.where(SearchEntry.category_id == category_id)
+    terms = (terms or "").strip()
+    if terms:
+        if db.engine.dialect.name == "postgresql":
+            document = literal_column(FRENCH_DOCUMENT)
+            tsquery = func.websearch_to_tsquery("french", fold(terms))
+            query = query.where(document.op("@@")(tsquery)).order_by(
+                func.ts_rank(document, tsquery).desc(), SearchEntry.updated_at.desc()
+            )
+        else:
+            fts = _fts5_query(terms)
+            if not fts:
+                query = query.where(False)
+            else:
+                matches = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=fts)
+                query = query.where(SearchEntry.id.in_(matches.columns(rowid=Integer))).order_by(
+                    SearchEntry.updated_at.desc()
+                )
+    else:
+        query = query.order_by(SearchEntry.updated_at.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def visible_results(entries) -> list[tuple[SearchEntry, object]]:
+    """Load the items behind ``entries`` (one query per type) and keep those the visitor may see."""
+    by_type: dict[str, list[int]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.content_type, []).append(entry.content_id)
+    items = {}
+    types = registry()
+    for type_name, ids in by_type.items():
+        content_type = types.get(type_name)
+        if content_type is None:
+            continue
+        model = content_type.model
+        for item in db.session.scalars(db.select(model).where(model.id.in_(ids))):
+            items[(type_name, item.id)] = item
+    results = []
+    for entry in entries:
+        item = items.get((entry.content_type, entry.content_id))
+        if item is not None and item.allows(current_user, "view"):
+            results.append((entry, item))
+    return results
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+def index():
+    terms = request.args.get("q", "")[:200]
+    type_name = request.args.get("type") or None
+    types = sorted(types_using("search"), key=lambda t: str(t.label_plural))
+    if type_name and type_name not in {t.name for t in types}:
+        type_name = None
+    page = search(
+        terms,
+        type_name=type_name,
+        neighbourhood_id=_int_arg("neighbourhood"),
+        category_id=_int_arg("category"),
+        page=_int_arg("page") or 1,
+    )
+    return render_template(
+        "search/index.html",
+        terms=terms,
+        page=page,
+        results=visible_results(page.items),
+        types=types,
+        type_name=type_name,
+        neighbourhoods=neighbourhood_choices(_("All neighbourhoods")),
+        categories=category_choices(_("All categories")),
+        neighbourhood=request.args.get("neighbourhood", ""),
+        category=request.args.get("category", ""),
+        registry=registry(),
+    )

@@ -39,11 +39,24 @@ def database_kind() -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """The database of this test run: a SQLite file, or the PostgreSQL database given."""
+    """The database of this test run: a SQLite file, or the PostgreSQL database given.
+
+    A PostgreSQL test database is emptied (schema ``public`` dropped) when the run starts, so
+    that each run starts from the current models whatever an earlier run left there.
+    """
     if database_kind() == "postgresql":
         url = os.environ.get("CIVIQUE_TEST_POSTGRESQL_URL")
         if not url:
             pytest.exit("CIVIQUE_TEST_DATABASE=postgresql needs CIVIQUE_TEST_POSTGRESQL_URL", 2)
+        from sqlalchemy import create_engine
+
+        from core.config import normalise_database_url
+
+        engine = create_engine(normalise_database_url(url))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("database") / "civique-tests.sqlite3")
 
