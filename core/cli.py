@@ -25,6 +25,7 @@ def init_app(app, plugins) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(plugins_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(reindex_command)
     for plugin_name, commands in plugins.each("register_commands"):
         group = click.Group(name=plugin_name, help=f"Commands of the {plugin_name} plugin.")
         for command in commands:
@@ -146,3 +147,12 @@ def worker_command(once: bool, interval: float):
             time.sleep(interval)
         except KeyboardInterrupt:
             sys.exit(0)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the search index of every content type that uses search."""
+    from .search import reindex_all
+
+    click.echo(f"{reindex_all()} item(s) indexed.")

@@ -67,6 +67,11 @@ class Defaults:
     # Shared state between instances (rate limits, job queue). None: in-process memory.
     REDIS_URL = None
 
+    # Uploaded files: where they are stored (default: <instance>/uploads) and how big they may be.
+    STORAGE_PATH = None
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    IMAGE_MAX_SIDE = 2400
+
     # Open data: the licence of every published dataset.
     OPEN_DATA_LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
     OPEN_DATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"

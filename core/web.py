@@ -90,6 +90,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.globals["safe_next"] = safe_next
+    # Globals (not only context) so that imported macros see them without "with context".
+    app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.errorhandler(CSRFError)
