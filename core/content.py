@@ -48,6 +48,8 @@ class Transition:
 
     ``permission`` is a permission name, or ``"author"`` for the content's own author.
     ``comment_required`` makes the public comment mandatory (a rejection's reason, say).
+    ``condition``, when given, is called with the item and must return true for the transition
+    to be offered at all (for example a transition that only exists when a setting is on).
     """
 
     name: str
@@ -56,6 +58,7 @@ class Transition:
     target: str
     permission: str
     comment_required: bool = False
+    condition: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
