@@ -174,6 +174,32 @@ def _fts5_query(terms: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
+def _match(query, terms: str, *, ranked: bool):
+    """Restrict ``query`` (over SearchEntry) to entries matching ``terms``."""
+    if db.engine.dialect.name == "postgresql":
+        document = literal_column(FRENCH_DOCUMENT)
+        tsquery = func.websearch_to_tsquery("french", fold(terms))
+        query = query.where(document.op("@@")(tsquery))
+        if ranked:
+            query = query.order_by(func.ts_rank(document, tsquery).desc(), SearchEntry.updated_at.desc())
+        return query
+    fts = _fts5_query(terms)
+    if not fts:
+        return query.where(False)
+    matches = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=fts)
+    query = query.where(SearchEntry.id.in_(matches.columns(rowid=Integer)))
+    return query.order_by(SearchEntry.updated_at.desc()) if ranked else query
+
+
+def matching_ids(terms: str, type_name: str):
+    """A subquery of the ids of ``type_name`` items whose text matches ``terms``.
+
+    For a plugin's own list pages: ``query.where(Model.id.in_(matching_ids(q, "x.y")))``.
+    """
+    query = db.select(SearchEntry.content_id).where(SearchEntry.content_type == type_name)
+    return _match(query, terms, ranked=False)
+
+
 def search(terms: str, *, type_name: str | None = None, neighbourhood_id: int | None = None,
            category_id: int | None = None, page: int = 1, per_page: int = 20):
     """Public entries matching ``terms`` (best first), as a Flask-SQLAlchemy pagination."""
@@ -186,21 +212,7 @@ def search(terms: str, *, type_name: str | None = None, neighbourhood_id: int | 
         query = query.where(SearchEntry.category_id == category_id)
     terms = (terms or "").strip()
     if terms:
-        if db.engine.dialect.name == "postgresql":
-            document = literal_column(FRENCH_DOCUMENT)
-            tsquery = func.websearch_to_tsquery("french", fold(terms))
-            query = query.where(document.op("@@")(tsquery)).order_by(
-                func.ts_rank(document, tsquery).desc(), SearchEntry.updated_at.desc()
-            )
-        else:
-            fts = _fts5_query(terms)
-            if not fts:
-                query = query.where(False)
-            else:
-                matches = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=fts)
-                query = query.where(SearchEntry.id.in_(matches.columns(rowid=Integer))).order_by(
-                    SearchEntry.updated_at.desc()
-                )
+        query = _match(query, terms, ranked=True)
     else:
         query = query.order_by(SearchEntry.updated_at.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
