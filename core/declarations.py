@@ -89,7 +89,8 @@ class HomeBlock:
 class Statistic:
     """A public figure, optionally with a series over time.
 
-    ``series`` is a list of ``(period label, value)`` pairs shown as a chart and a table.
+    ``series`` is a list of ``(label, value)`` pairs shown as a chart and a table; its labels are
+    periods unless ``series_label`` names what they are (for example "Neighbourhood").
     """
 
     key: str
@@ -97,6 +98,7 @@ class Statistic:
     value: int | float
     series: tuple[tuple[str, int | float], ...] = ()
     unit: str = ""
+    series_label: Any = ""
 
 
 @dataclass(frozen=True)
