@@ -87,7 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask, plugins) -> None:
-    from . import i18n, mail
+    from . import i18n, jobs, mail
     from .accounts.models import User
     from .permissions import AnonymousUser
 
@@ -98,6 +98,8 @@ def _init_extensions(app: Flask, plugins) -> None:
         migration_dirs.extend(str(d) for d in dirs or [])
     app.config["CIVIQUE_MIGRATION_DIRS"] = migration_dirs
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    if _alembic_version_locations not in migrate.configure_callbacks:
+        migrate.configure(_alembic_version_locations)
 
     translation_sources = [str(i18n.CORE_TRANSLATIONS)]
     for dirs in plugins.hook.translation_dirs():
@@ -135,3 +137,18 @@ def _init_extensions(app: Flask, plugins) -> None:
         return user
 
     app.after_request(mail.deliver_new_mail_after_request)
+    app.after_request(jobs.dispatch_new_jobs_after_request)
+
+
+def _alembic_version_locations(config):
+    """Show Alembic the core's and every enabled plugin's migration folders.
+
+    Set here, before Alembic reads its scripts (``migrations/env.py`` runs too late for that).
+    """
+    from flask import current_app
+
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(current_app.config["CIVIQUE_MIGRATION_DIRS"])
+    )
+    return config

@@ -17,6 +17,7 @@ from flask_migrate import cli as migrate_cli
 from flask_migrate import upgrade as migrate_upgrade
 
 from .database import db, utcnow
+from .scaffold import scaffold_command
 
 
 def init_app(app, plugins) -> None:
@@ -26,6 +27,7 @@ def init_app(app, plugins) -> None:
     app.cli.add_command(plugins_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(scaffold_command)
     for plugin_name, commands in plugins.each("register_commands"):
         group = click.Group(name=plugin_name, help=f"Commands of the {plugin_name} plugin.")
         for command in commands:
@@ -129,16 +131,21 @@ def demo_command(password: str):
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
 @with_appcontext
 def worker_command(once: bool, interval: float):
-    """Send queued mail and run scheduled work, with retries."""
-    from .mail import deliver_due
+    """Send queued mail, queue scheduled work and run background jobs, with retries.
 
-    click.echo("Civique worker started.", err=True)
+    With REDIS_URL set, jobs are shared through RQ with the workers of other machines.
+    """
+    from .jobs import worker_round
+
+    mode = "RQ on " + current_app.config["REDIS_URL"] if current_app.config.get("REDIS_URL") else "database"
+    click.echo(f"Civique worker started (jobs through {mode}).", err=True)
     while True:
         try:
-            sent = deliver_due()
-            if sent:
-                click.echo(f"{utcnow().isoformat()} sent {sent} mail(s)", err=True)
-        except Exception as exc:  # keep going: the database may come back
+            done = worker_round()
+            if any(done.values()):
+                summary = ", ".join(f"{kind}: {count}" for kind, count in done.items() if count)
+                click.echo(f"{utcnow().isoformat(timespec='seconds')} {summary}", err=True)
+        except Exception as exc:  # keep going: the database or Redis may come back
             db.session.rollback()
             click.echo(f"worker round failed: {exc}", err=True)
         if once:

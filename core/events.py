@@ -63,6 +63,24 @@ class RoleChanged(Event):
     actor_id: int | None = None
 
 
+@dataclass(frozen=True)
+class WorkflowTransitioned(Event):
+    """An item moved from one state to another through its workflow (committed).
+
+    Sent by :mod:`core.workflows` after each transition and each published answer.
+    """
+
+    name: ClassVar[str] = "workflow.transitioned"
+    content_type: str
+    content_id: int
+    transition: str
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    record_id: int
+
+
+
 def emit(event: Event) -> None:
     """Tell every plugin that ``event`` happened (call it after the commit)."""
     from .plugins import manager

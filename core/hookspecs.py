@@ -137,8 +137,9 @@ def register_jobs():
 def scheduled_jobs():
     """Called by the worker at each round.
 
-    Returns a list of :class:`core.jobs.Schedule` (a name, how often, a function): reminders,
-    digests, retention clean-ups. Each schedule runs once per period across all workers.
+    Returns a list of :class:`core.jobs.Schedule` (a name, how often, the job kind to queue and
+    its payload): reminders, digests, retention clean-ups. Each schedule queues its job once per
+    period across all workers, and the job then runs like any other (retries included).
     """
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from core.content import get_type
 from core.database import db
 from core.permissions import get_or_404, login_required
+from core.supports import preload_supports
 from core.workflows import start
 
 from .models import Notice
@@ -29,7 +30,9 @@ def index():
         .where(Notice.is_hidden.is_(False), Notice.state != "draft")
         .order_by(Notice.support_count.desc(), Notice.id.desc())
     )
-    page = db.paginate(query, per_page=int(request.args.get("per_page", 20)), error_out=False)
+    page = db.paginate(query, per_page=min(request.args.get("per_page", 20, type=int), 100), error_out=False)
+    # One query tells which notices of the page the visitor supports (none per item).
+    preload_supports(current_user, page.items)
     return render_template("noticeboard/index.html", page=page, content_type=get_type(Notice.content_type_name))
 
 
