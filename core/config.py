@@ -9,6 +9,8 @@ the settings of the extensions from ours and checks what must hold in production
 from __future__ import annotations
 
 import os
+
+import click
 from datetime import timedelta
 
 DEFAULT_SECRET_KEY = "civique-insecure-default-secret-key"
@@ -72,6 +74,10 @@ class Defaults:
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     IMAGE_MAX_SIDE = 2400
 
+    # Comments: how long their author may still edit them. Moderation: reports that hide a target.
+    COMMENT_EDIT_MINUTES = 15
+    MODERATION_HIDE_THRESHOLD = 3
+
     # Open data: the licence of every published dataset.
     OPEN_DATA_LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
     OPEN_DATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -87,8 +93,12 @@ class Defaults:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
 
-class ConfigurationError(RuntimeError):
-    """The configuration cannot run; the message says what to change."""
+class ConfigurationError(click.ClickException, RuntimeError):
+    """The configuration cannot run; the message says what to change.
+
+    A click exception, so that ``flask --app core ...`` prints the message alone (no traceback)
+    and exits with an error status.
+    """
 
 
 def as_list(value) -> list[str] | None:
