@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, stream_with_context
 from flask_babel import lazy_gettext as _l
 
 from .database import db
@@ -81,7 +81,8 @@ def as_csv(name: str):
                 buffer.truncate()
         yield buffer.getvalue()
 
-    response = current_app.response_class(generate(), mimetype="text/csv")
+    # The rows are read while the response streams: keep the request's context for it.
+    response = current_app.response_class(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset.name}.csv"'
     return response
 
