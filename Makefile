@@ -29,22 +29,38 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 venv install: $(VENV)/.installed
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>&1 | tail -3 || true
+	$(BIN)/pybabel compile -d translations --statistics
+	@for catalogs in plugins/*/translations; do \
+		[ -d "$$catalogs" ] || continue; \
+		$(BIN)/pybabel compile -d "$$catalogs" --statistics || exit 1; \
+	done
 
 # axe-core for the accessibility checks of the browser tests (from the npm registry).
 $(AXE):
 	mkdir -p $(NODE_TOOLS)
 	cd $(NODE_TOOLS) && npm install --silent --no-audit --no-fund --prefix . axe-core@4
 
+DEMO_ENV := CIVIQUE_ENV=development CIVIQUE_MAIL_BACKEND=console CIVIQUE_CITY_NAME=Mulhouse
+
+# The demo city: schema, demo data (safe to load again), then the site and its background
+# worker (mail, digests, jobs) together; Ctrl+C stops both.
 demo: $(VENV)/.installed compile-translations
 	@mkdir -p instance
-	CIVIQUE_ENV=development CIVIQUE_MAIL_BACKEND=console CIVIQUE_CITY_NAME=Mulhouse $(FLASK) db upgrade
-	CIVIQUE_ENV=development CIVIQUE_MAIL_BACKEND=console CIVIQUE_CITY_NAME=Mulhouse $(FLASK) demo
-	CIVIQUE_ENV=development CIVIQUE_MAIL_BACKEND=console CIVIQUE_CITY_NAME=Mulhouse $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(DEMO_ENV) $(FLASK) db upgrade
+	$(DEMO_ENV) $(FLASK) demo
+	@echo "Serving http://127.0.0.1:$(PORT) with its background worker (Ctrl+C stops both)."
+	@$(DEMO_ENV) sh -c '$(FLASK) worker --interval 10 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 # The whole suite: SQLite always; PostgreSQL too when CIVIQUE_TEST_POSTGRESQL_URL is set
 # (.ci/run sets it). Browser tests run when a Chromium is found (required when CI=true).
 test: $(VENV)/.installed compile-translations $(AXE)
+	@chromium="$${CIVIQUE_CHROMIUM:-$$(command -v /usr/bin/chromium chromium chromium-browser 2>/dev/null | head -n 1)}"; \
+	if [ -z "$$chromium" ] || [ ! -x "$$chromium" ]; then \
+		echo "!!! Browser tests (tests/e2e) SKIPPED: no Chromium found. Install Debian's chromium or set CIVIQUE_CHROMIUM."; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; \
+	fi
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$CIVIQUE_TEST_POSTGRESQL_URL" ]; then \
 		$(MAKE) --no-print-directory test-postgresql; \
@@ -61,10 +77,28 @@ test-postgresql: $(VENV)/.installed
 	@echo "=== Test suite on PostgreSQL ==="
 	CIVIQUE_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Extract the strings and update the catalogs: the core's (translations/) and each built-in
+# plugin's own (plugins/<name>/translations/). English is filled from the English source strings;
+# French and German are translated by people (tests fail on an empty or fuzzy entry).
+EXTRACT := $(BIN)/pybabel extract -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output --project Civique
+
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output --project Civique -o translations/messages.pot .
+	$(EXTRACT) -F babel.cfg -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python tools/fill_english_catalog.py translations/en/LC_MESSAGES/messages.po
+	@for plugin in plugins/*/; do \
+		[ -f "$$plugin/__init__.py" ] || continue; \
+		mkdir -p "$$plugin/translations"; \
+		(cd "$$plugin" && $(CURDIR)/$(EXTRACT) -F $(CURDIR)/babel-plugin.cfg -o translations/messages.pot .) || exit 1; \
+		for lang in fr en de; do \
+			if [ -f "$$plugin/translations/$$lang/LC_MESSAGES/messages.po" ]; then \
+				$(BIN)/pybabel update -i "$$plugin/translations/messages.pot" -d "$$plugin/translations" -l $$lang --no-fuzzy-matching --ignore-obsolete || exit 1; \
+			else \
+				$(BIN)/pybabel init -i "$$plugin/translations/messages.pot" -d "$$plugin/translations" -l $$lang || exit 1; \
+			fi; \
+		done; \
+		$(BIN)/python tools/fill_english_catalog.py "$$plugin/translations/en/LC_MESSAGES/messages.po"; \
+	done
 	$(MAKE) --no-print-directory compile-translations
 
 bench: $(VENV)/.installed
