@@ -1,0 +1,21 @@
+"""Browser tests: the app on a live server, in headless Chromium, checked with axe-core."""
+
+import pytest
+
+from core.testing.browser import LIVE_SERVER_CONFIG
+from core.testing.browser import (  # noqa: F401  (fixtures shared with plugin authors)
+    axe_check,
+    axe_script,
+    browser,
+    browser_context_args,
+    chromium_executable,
+    live_server,
+    page,
+)
+
+
+@pytest.fixture
+def app_config():
+    """The shipped site (every built-in plugin), as a browser uses it: CSRF on, any host name."""
+    return dict(LIVE_SERVER_CONFIG)
+
