@@ -40,6 +40,10 @@ def can_support(notice, user):
     return None
 
 
+def comments_open(notice):
+    return notice.is_public and notice.state in ("published", "under_review")
+
+
 NOTICE = ContentType(
     name="noticeboard.notice",
     label=_l("Notice"),
@@ -52,6 +56,7 @@ NOTICE = ContentType(
     workflow=WORKFLOW,
     comment_stances=True,
     can_support=can_support,
+    comments_open=comments_open,
 )
 
 
