@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .declarations import HomeBlock, SettingSpec
 from .hookspecs import hookimpl
@@ -30,7 +31,7 @@ def home_blocks(user):
     title, text = get_setting("welcome", "title"), get_setting("welcome", "text")
     if not title and not text:
         return None
-    return [HomeBlock(render_template("core/welcome_block.html", title=title, text=text), order=10)]
+    return [HomeBlock(Markup(render_template("core/welcome_block.html", title=title, text=text)), order=10)]
 
 
 @hookimpl

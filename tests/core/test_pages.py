@@ -6,10 +6,10 @@ from flask import abort
 from core.database import db
 
 
-def test_home_page_is_french_by_default_and_has_landmarks(client):
+def test_home_page_has_landmarks(client):
     page = client.get("/")
     assert page.status_code == 200
-    assert '<html lang="fr"' in page.text
+    assert '<html lang="en"' in page.text  # the tests' language (see core.testing)
     assert 'href="#main"' in page.text  # the skip link
     assert "<main" in page.text and "<header" in page.text and "<footer" in page.text
 

@@ -1,0 +1,205 @@
+"""The rules of the house (docs/DESIGN.md): arrows point to the core; a plugin is removable.
+
+Both are checked for whatever plugins exist: the import rules by reading every module's syntax
+tree, the removal rule for every built-in plugin registered in the ``civique.plugins`` group.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from core.plugins import discover
+
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "core"
+PLUGINS = ROOT / "plugins"
+
+
+# --- Arrows point to the core ---------------------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    """The dotted name of the module at ``path`` (a package's ``__init__`` is the package)."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(path: Path, source: str | None = None) -> list[tuple[int, str]]:
+    """``(line, absolute module name)`` of every import in the module at ``path``.
+
+    Relative imports are resolved; ``importlib.import_module("...")`` and ``__import__("...")``
+    with a literal name count too. ``source`` replaces the file's text (to test the checker).
+    """
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    if source is None:
+        source = path.read_text(encoding="utf-8")
+    found = []
+    for node in ast.walk(ast.parse(source, filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                prefix = ".".join(base)
+                target = f"{prefix}.{node.module}" if node.module else prefix
+            else:
+                target = node.module or ""
+            found.append((node.lineno, target))
+            # "from plugins import idea_box" imports the module plugins.idea_box.
+            found.extend((node.lineno, f"{target}.{alias.name}") for alias in node.names)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            func = node.func
+            called = getattr(func, "attr", None) or getattr(func, "id", None)
+            if called in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def plugin_of(module: str) -> str | None:
+    """``idea_box`` for ``plugins.idea_box.views``; ``None`` for what is not a built-in plugin."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "plugins" else None
+
+
+def test_the_core_never_imports_a_plugin():
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {target}"
+        for path in python_files(CORE)
+        for line, target in imported_modules(path)
+        if target == "plugins" or target.startswith("plugins.")
+    ]
+    assert not offences, "The core must not import plugins:\n" + "\n".join(offences)
+
+
+def test_no_plugin_imports_another_plugin():
+    offences = []
+    for path in python_files(PLUGINS):
+        own = plugin_of(module_name(path))
+        for line, target in imported_modules(path):
+            other = plugin_of(target)
+            if other is not None and other != own:
+                offences.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert not offences, (
+        "A plugin must not import another plugin (use hooks or core events):\n"
+        + "\n".join(offences)
+    )
+
+
+def test_the_import_check_sees_relative_and_dynamic_imports():
+    """The checker itself: what it must catch, and what it must not mistake for a plugin."""
+    source = (
+        "from ..other_plugin import models\n"
+        "from . import forms\n"
+        "from plugins import third\n"
+        "import importlib\n"
+        "importlib.import_module('plugins.fourth.views')\n"
+    )
+    found = [t for _, t in imported_modules(PLUGINS / "a_plugin" / "views.py", source)]
+    assert "plugins.other_plugin" in found
+    assert "plugins.a_plugin.forms" in found
+    assert "plugins.third" in found
+    assert "plugins.fourth.views" in found
+    in_core = imported_modules(CORE / "accounts" / "views.py", "from ..plugins import manager\n")
+    assert in_core[0][1] == "core.plugins"
+    assert plugin_of("core.plugins") is None and plugin_of("plugins.idea_box.views") == "idea_box"
+
+
+# --- A plugin is removable ------------------------------------------------------------------
+
+
+def builtin_plugins() -> dict[str, str]:
+    """Built-in plugins: name -> module, from the ``civique.plugins`` entry points."""
+    found = {}
+    for name, candidates in discover().items():
+        for candidate in candidates:
+            module = candidate.entry_point.value.split(":")[0] if candidate.entry_point else ""
+            if candidate.builtin and (module.startswith("plugins.") or module == "core.welcome"):
+                found[name] = module
+    return found
+
+
+BUILTINS = builtin_plugins()
+
+
+def url_prefixes(app: Flask, module: str) -> list[str]:
+    """The URL prefixes of the blueprints that ``module`` (or its submodules) registered."""
+    prefixes = set()
+    for blueprint in app.blueprints.values():
+        if blueprint.import_name == module or blueprint.import_name.startswith(module + "."):
+            if blueprint.url_prefix and blueprint.url_prefix.strip("/"):
+                prefixes.add(blueprint.url_prefix.rstrip("/"))
+    return sorted(prefixes)
+
+
+def plain_get_rules(app: Flask, prefix: str) -> list[str]:
+    """The URLs without arguments under ``prefix`` that answer GET."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if (rule.rule == prefix or rule.rule.startswith(prefix + "/"))
+        and not rule.arguments
+        and "GET" in (rule.methods or ())
+    )
+
+
+@pytest.fixture
+def app_config(plugin):
+    """Every built-in plugin but ``plugin``."""
+    return {"PLUGINS": [name for name in sorted(BUILTINS) if name != plugin]}
+
+
+@pytest.fixture
+def full_app(database_url, tmp_path, monkeypatch):
+    """An app with every built-in plugin enabled (only its URL map is read).
+
+    Created before ``app``, so that the tables of every plugin's models exist in its database.
+    """
+    from core import create_app
+    from core.testing import DEFAULT_TEST_CONFIG
+
+    instance = os.environ.get("CIVIQUE_INSTANCE_PATH", str(tmp_path.parent / "instance"))
+    monkeypatch.setenv("CIVIQUE_INSTANCE_PATH", instance)
+    return create_app({**DEFAULT_TEST_CONFIG, "DATABASE_URL": database_url,
+                       "STORAGE_PATH": str(tmp_path / "storage"), "PLUGINS": sorted(BUILTINS)})
+
+
+def test_welcome_is_among_the_built_in_plugins():
+    assert BUILTINS.get("welcome") == "core.welcome"
+
+
+@pytest.mark.parametrize("plugin", sorted(BUILTINS))
+def test_a_built_in_plugin_can_be_removed_and_its_pages_are_gone(plugin, full_app, app, client):
+    from core.plugins import manager
+
+    assert plugin not in {p.name for p in manager().enabled}
+    assert client.get("/").status_code == 200
+
+    prefixes = url_prefixes(full_app, BUILTINS[plugin])
+    for prefix in prefixes:
+        enabled_urls = plain_get_rules(full_app, prefix)
+        assert enabled_urls or any(
+            r.rule.startswith(prefix + "/") for r in full_app.url_map.iter_rules()
+        ), f"{plugin}: no page under {prefix} even when enabled"
+        assert not plain_get_rules(app, prefix) and not any(
+            r.rule.startswith(prefix + "/") for r in app.url_map.iter_rules()
+        ), f"{plugin}: pages under {prefix} remain when it is removed"
+        for url in {prefix + "/", *enabled_urls}:
+            assert client.get(url).status_code == 404, f"{url} still answers without {plugin}"
+    # Its navigation entries are gone too.
+    if prefixes:
+        home = client.get("/").text
+        for prefix in prefixes:
+            assert f'href="{prefix}/"' not in home and f'href="{prefix}"' not in home
