@@ -19,10 +19,12 @@ COMMON_PASSWORDS = {
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (salted; parameters stored in the hash)."""
     return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (never for an account without a password)."""
     if not password_hash:
         return False
     try:
@@ -32,7 +34,23 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's (rehash at next login)."""
     return _hasher.check_needs_rehash(password_hash)
+
+
+_dummy_hash: str | None = None
+
+
+def spend_verification_time(password: str) -> None:
+    """Hash as long as a real check would, when there is no account to check against.
+
+    Used at login for unknown addresses, so that the response time does not tell whether an
+    account exists.
+    """
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("civique-no-such-account")
+    verify_password(_dummy_hash, password)
 
 
 def password_problems(password: str, email: str = "", name: str = "") -> list[str]:

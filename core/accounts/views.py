@@ -16,7 +16,7 @@ from ..events import UserConfirmed, UserLoggedIn, UserRegistered, emit
 from ..extensions import limiter
 from ..i18n import language_name
 from ..mail import send_mail
-from ..permissions import login_required
+from ..permissions import all_roles, login_required
 from ..taxonomy import neighbourhood_choices
 from ..web import safe_next
 from . import forms, passwords, tokens
@@ -26,27 +26,46 @@ from .models import User
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
-def _login_limit():
+def _login_limit() -> str:
+    """Failed log-in attempts allowed (per address and per account), e.g. "10 per minute"."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _signup_limit():
+def _signup_limit() -> str:
+    """Sign-ups and mailed links asked for, per network address and per e-mail address."""
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-def _email_key():
-    return "email:" + (request.form.get("email") or "").strip().lower()
+def _email_key() -> str:
+    """Rate-limit key of the account tried, so that attempts spread over addresses still count."""
+    return "email:" + normalise_email(request.form.get("email") or "")
+
+
+def _failed_login(response) -> bool:
+    """Only attempts that did not log the person in count against the log-in limit."""
+    return response.status_code != 302
 
 
 def normalise_email(email: str) -> str:
+    """Addresses are stored and compared in lower case, without surrounding spaces."""
     return (email or "").strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account using ``email`` (deleted accounts have no address, so are never found)."""
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
 
+def fresh_session() -> None:
+    """Start a new session, with nothing carried over but the language chosen."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def send_confirmation(user: User) -> None:
+    """Queue the mail with the link that confirms ``user``'s address (the caller commits)."""
     link = url_for("accounts.confirm", token=tokens.confirmation_token(user), _external=True)
     send_mail(
         user.email, _l("Confirm your e-mail address"), "confirm",
@@ -59,7 +78,9 @@ def send_confirmation(user: User) -> None:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(_signup_limit, methods=["POST"], key_func=_email_key)  # nobody's inbox flooded
 def signup():
+    """Create an account; the same page follows whether or not the address already had one."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = forms.SignupForm()
@@ -98,6 +119,7 @@ def signup():
 
 @bp.get("/confirm/<token>")
 def confirm(token: str):
+    """The link of the confirmation mail: confirms the address and logs the person in once."""
     try:
         user = tokens.user_from_confirmation(token)
     except tokens.InvalidToken as exc:
@@ -108,11 +130,17 @@ def confirm(token: str):
         )
         flash(message, "error")
         return redirect(url_for("accounts.resend_confirmation"))
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        user.last_login_at = utcnow()
-        db.session.commit()
-        emit(UserConfirmed(user_id=user.id))
+    if user.is_confirmed:
+        # A link used again (or forwarded) does not open a session: the password is needed.
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("pages.home"))
+        flash(_("Your address is already confirmed. You can log in."), "info")
+        return redirect(url_for("accounts.login"))
+    user.email_confirmed_at = utcnow()
+    user.last_login_at = utcnow()
+    db.session.commit()
+    emit(UserConfirmed(user_id=user.id))
+    fresh_session()
     login_user(user)
     flash(_("Your address is confirmed. Welcome!"), "success")
     return redirect(url_for("pages.home"))
@@ -120,7 +148,9 @@ def confirm(token: str):
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(_signup_limit, methods=["POST"], key_func=_email_key)  # nobody's inbox flooded
 def resend_confirmation():
+    """Send a new confirmation link, saying the same whether or not the address is known."""
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
@@ -136,15 +166,18 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed_login)
 def login():
+    """Log in; failed attempts are limited per address and per account (429 beyond)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     form = forms.LoginForm()
     error = None
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
+        if user is None:
+            passwords.spend_verification_time(form.password.data)
         if user is None or not passwords.verify_password(user.password_hash, form.password.data):
             error = _("Incorrect e-mail address or password.")
         elif not user.is_confirmed:
@@ -154,7 +187,7 @@ def login():
                 user.password_hash = passwords.hash_password(form.password.data)
             user.last_login_at = utcnow()
             db.session.commit()
-            session.clear()
+            fresh_session()
             login_user(user, remember=form.remember.data)
             emit(UserLoggedIn(user_id=user.id))
             flash(_("You are logged in."), "success")
@@ -164,8 +197,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Log out (a form button: a link would let other sites log people out)."""
+    # Clear first: logging out leaves a mark in the session that deletes the "stay logged in"
+    # cookie at the end of the request.
+    fresh_session()
     logout_user()
-    session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("pages.home"))
 
@@ -175,7 +211,9 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(_signup_limit, methods=["POST"], key_func=_email_key)  # nobody's inbox flooded
 def forgot_password():
+    """Mail a link to choose a new password, saying the same whether or not the address is known."""
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
@@ -189,6 +227,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    """The link of the reset mail: choose a new password; the link then stops working."""
     try:
         user = tokens.user_from_reset(token)
     except tokens.InvalidToken as exc:
@@ -220,6 +259,7 @@ def reset_password(token: str):
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def account():
+    """The account page: public name, neighbourhood, language and e-mail notifications."""
     user = current_user._get_current_object()
     form = forms.ProfileForm(obj=None if request.method == "POST" else user)
     form.neighbourhood.choices = neighbourhood_choices(_("I prefer not to say / outside the city"))
@@ -236,12 +276,20 @@ def account():
         db.session.commit()
         flash(_("Your account has been updated."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template("accounts/account.html", form=form, roles=_granted_role_labels(user))
+
+
+def _granted_role_labels(user: User) -> list[str]:
+    """The names of the roles given to ``user`` (every confirmed account is a resident: not shown)."""
+    specs = all_roles()
+    names = sorted(user.role_names - {"resident"})
+    return [str(specs[name].label) if name in specs else name for name in names]
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    """Change the password; every other session of the account ends."""
     user = current_user._get_current_object()
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
@@ -276,6 +324,7 @@ def export_data():
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
 def delete():
+    """Delete the account after the password is given: personal data erased, content kept."""
     user = current_user._get_current_object()
     form = forms.DeleteAccountForm()
     if form.validate_on_submit():
@@ -283,8 +332,8 @@ def delete():
             form.password.errors.append(_("This is not your password."))
         else:
             delete_account(user)
+            fresh_session()
             logout_user()
-            session.clear()
             flash(_("Your account has been deleted. What you wrote in public now shows as from a deleted participant."), "success")
             return redirect(url_for("pages.home"))
     return render_template("accounts/delete.html", form=form)
