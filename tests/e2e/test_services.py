@@ -77,6 +77,38 @@ def test_the_life_of_a_notice_through_every_service(app, page, new_page, users, 
     assert ui_text(page, "You follow this page: you will be notified of what happens to it.") in status_text(page)
     axe_check(page)
 
+    # They comment; another resident reports the comment; a moderator hides it with a reason.
+    page.get_by_label(ui_text(page, "Your comment")).fill("Pensez aux **chauves-souris** aussi.")
+    click(page, "Publish my comment")
+    comment = page.locator("article.comment").first
+    assert comment.locator("strong", has_text="chauves-souris").count() == 1  # Markdown rendered
+    axe_check(page)
+
+    neighbour = new_page()
+    log_in(neighbour, author.email)
+    neighbour.goto(f"/notices/{notice.id}")
+    neighbour.get_by_role("link", name=ui_text(neighbour, "Report") + " "
+                          + ui_text(neighbour, "the comment of %(name)s", name=resident.display_name)).click()
+    axe_check(neighbour)
+    neighbour.get_by_label(ui_text(neighbour, "Off topic")).check()
+    click(neighbour, "Send my report")
+
+    moderator = new_page()
+    log_in(moderator, users["moderator"].email)
+    moderator.goto("/moderation/")
+    assert resident.display_name in moderator.get_by_role("main").inner_text()
+    axe_check(moderator)
+    moderator.goto(f"/notices/{notice.id}")
+    moderator.locator("article.comment").first.get_by_text(ui_text(moderator, "Hide (moderation)")).click()
+    moderator.locator("article.comment").first.get_by_label(ui_text(moderator, "Reason shown to everyone")).fill(
+        "Hors sujet pour cet avis.")
+    with moderator.expect_navigation():
+        moderator.locator("article.comment").first.get_by_role(
+            "button", name=ui_text(moderator, "Hide"), exact=True).click()
+    page.goto(f"/notices/{notice.id}")
+    hidden = page.locator("article.comment").first.inner_text()
+    assert "Hors sujet pour cet avis." in hidden and "chauves-souris" not in hidden
+
     # Staff start the review, then publish the city's answer.
     staff = new_page()
     log_in(staff, users["staff"].email)
