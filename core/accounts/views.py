@@ -7,7 +7,7 @@ import json
 from flask import (
     Blueprint, current_app, flash, redirect, render_template, request, session, url_for,
 )
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -274,7 +274,9 @@ def account():
         session["lang"] = user.locale
         user.notification_frequency = form.notification_frequency.data
         db.session.commit()
-        flash(_("Your account has been updated."), "success")
+        # Said in the language just chosen: the next page is shown in it.
+        with force_locale(user.locale):
+            flash(_("Your account has been updated."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, roles=_granted_role_labels(user))
 
