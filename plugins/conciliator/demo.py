@@ -1,0 +1,67 @@
+"""The demo city's mediation office: a conciliator, the municipal services, and a few cases in
+every status, through the same rules as on a real site. Running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.accounts.models import User, UserRole
+from core.accounts.passwords import hash_password
+from core.database import db, utcnow
+from core.workflows import move
+
+from .models import Case, CaseMessage, Service
+from .rules import add_case, note_decision
+
+SERVICES = ["Voirie et déplacements", "État civil", "Urbanisme", "Propreté urbaine",
+            "Petite enfance", "Eau et assainissement", "Stationnement"]
+EMAIL = "mediateur@demo.civique.fr"
+
+# (subject, service, days ago, transitions, outcome transition)
+CASES = [
+    ("Avis de stationnement contesté rue du Sauvage", "Stationnement", 3, (), None),
+    ("Place en crèche refusée sans explication", "Petite enfance", 20, ("admit",), None),
+    ("Facture d'eau anormalement élevée", "Eau et assainissement", 45, ("admit", "start"), None),
+    ("Trottoir dégradé devant mon domicile", "Voirie et déplacements", 90,
+     ("admit", "start", "agreement"), "agreement"),
+    ("Refus de permis de construire", "Urbanisme", 60, ("reject",), None),
+]
+
+
+def load(demo) -> None:
+    if db.session.scalar(select(Service.id).limit(1)) is not None:
+        return
+    services = {name: Service(name=name) for name in SERVICES}
+    db.session.add_all(services.values())
+    conciliator = db.session.scalar(select(User).where(User.email == EMAIL))
+    if conciliator is None:
+        conciliator = User(email=EMAIL, display_name="Hélène Médiatrice",
+                           password_hash=hash_password(demo.password), email_confirmed_at=utcnow(),
+                           locale="fr")
+        conciliator.role_grants = [UserRole(role="conciliator")]
+        db.session.add(conciliator)
+    demo.extra_accounts.append(("conciliator", EMAIL))
+    db.session.flush()
+    targets = {"admit": "admissible", "reject": "inadmissible", "start": "in_progress",
+               "agreement": "closed"}
+    comments = {"reject": "Aucune réclamation préalable n'a été adressée au service.",
+                "agreement": "Le service a accepté de refaire le trottoir avant la fin du mois."}
+    for index, (subject, service, days, steps, _outcome) in enumerate(CASES):
+        resident = demo.residents[index + 1]
+        case = Case(title=subject, body=f"{subject}. Je souhaite une solution amiable.",
+                    service_id=services[service].id, author_id=resident.id, state="received",
+                    prior_complaint_date=(utcnow() - timedelta(days=days + 30)).date()
+                    if "reject" not in steps else None,
+                    prior_steps="Courrier au service resté sans réponse.",
+                    hoped_outcome="Un réexamen de ma situation.",
+                    created_at=utcnow() - timedelta(days=days))
+        add_case(case)
+        for step in steps:
+            move(case, targets[step], conciliator, comments.get(step, ""), transition=step,
+                 record_audit=False)
+            note_decision(case, step)
+        db.session.add(CaseMessage(case_id=case.id, author_id=resident.id, kind="message",
+                                   body="Bonjour, je reste à votre disposition pour tout document."))
+    db.session.commit()
