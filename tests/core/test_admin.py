@@ -169,12 +169,12 @@ def test_the_admin_cannot_remove_their_own_admin_role(admin_client, people):
 
 
 def test_roles_of_plugins_no_longer_enabled_are_kept(admin_client, people, make_user):
-    member = make_user("member@example.org", "Mia Member", roles=["commission_member"])
+    member = make_user("member@example.org", "Mia Member", roles=["retired_plugin_role"])
     page = admin_client.get(f"/admin/users/{member.id}")
-    assert "commission_member" in page.text
+    assert "retired_plugin_role" in page.text
     admin_client.post(f"/admin/users/{member.id}", data={"roles": ["staff"]})
     db.session.expire_all()
-    assert db.session.get(User, member.id).role_names == {"commission_member", "staff", "resident"}
+    assert db.session.get(User, member.id).role_names == {"retired_plugin_role", "staff", "resident"}
 
 
 def test_an_unknown_account_is_not_found(admin_client):
