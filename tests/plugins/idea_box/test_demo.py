@@ -1,0 +1,28 @@
+"""The demo city's idea box: a few dozen ideas in every state, and running it twice adds nothing."""
+
+from collections import Counter
+
+from core.answers import Answer
+from core.comments import Comment
+from core.database import db
+from core.demo import load_demo
+from core.supports import Support
+from plugins.idea_box.models import Idea, ImplementationStep, Study
+
+
+def test_the_demo_fills_a_living_idea_box_once(app, client):
+    load_demo("demo-password-2026")
+    states = Counter(db.session.scalars(db.select(Idea.state)))
+    assert sum(states.values()) >= 30
+    assert set(states) == {"draft", "pending", "published", "eligible", "under_study", "accepted", "rejected",
+                           "merged", "in_progress", "implemented"}
+    for model in (Support, Comment, Answer, Study, ImplementationStep):
+        assert db.session.scalar(db.select(db.func.count()).select_from(model)) > 0, model
+    merged = db.session.scalar(db.select(Idea).where(Idea.state == "merged"))
+    assert merged.merged_into_id is not None
+    assert len({idea.neighbourhood_id for idea in db.session.scalars(db.select(Idea))}) >= 10
+    page = client.get("/ideas/")
+    assert page.status_code == 200 and "Un abri vélo sécurisé à la gare" in page.text
+
+    load_demo("demo-password-2026")
+    assert Counter(db.session.scalars(db.select(Idea.state))) == states
