@@ -117,9 +117,11 @@ def save_answer(item, user, state: str, body: str) -> Answer:
         raise ValueError(f"{state!r} is not a state an answer may give")
     answer = held_answer(item)
     if answer is None:
-        answer = Answer(content_type=item.content_type_name, content_id=item.id)
+        answer = Answer(content_type=item.content_type_name, content_id=item.id, state=state,
+                        body=body.strip(), author_id=user.id)
         db.session.add(answer)
-    answer.state, answer.body, answer.author_id = state, body.strip(), user.id
+    else:
+        answer.state, answer.body, answer.author_id = state, body.strip(), user.id
     audit("answers.written", answer, summary=item_title(item), state=state)
     db.session.flush()
     return answer

@@ -32,6 +32,10 @@ class Defaults:
     # {"idea_box": "civique-idea-box-lyon"} or "idea_box=civique-idea-box-lyon".
     PLUGIN_PROVIDERS: dict[str, str] = {}
 
+    # The site's public address (https://participer.example.fr), for links in mails and pages
+    # built outside a request (command line, worker). Default: the address of the request.
+    PUBLIC_URL = None
+
     # The municipality.
     CITY_NAME = "Ma commune"
     SITE_NAME = "Civique"

@@ -16,6 +16,7 @@ from flask import current_app
 from .accounts.models import User, UserRole
 from .accounts.passwords import hash_password
 from .database import db, utcnow
+from .mail import OutboxMessage
 from .plugins import manager
 from .taxonomy import Category, Neighbourhood
 
@@ -112,8 +113,16 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     db.session.commit()
 
     demo = DemoCity(neighbourhoods, categories, accounts, residents, password)
-    for impl in reversed(manager().hook.load_demo_data.get_hookimpls()):
-        impl.function(demo)
-        db.session.commit()
+    first_mail = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
+    # Plugins build URLs and notify people: give them a request on the site's address.
+    base_url = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base_url):
+        for impl in reversed(manager().hook.load_demo_data.get_hookimpls()):
+            impl.function(demo)
+            db.session.commit()
+    # The demo's people are fictional: their notifications stay on the site, but the mails
+    # that loading the demo queued for them are not sent.
+    db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id > first_mail))
+    db.session.commit()
     current_app.logger.info("Demo data ready")
     return [(role, email) for role, email, _ in ACCOUNTS] + demo.extra_accounts
