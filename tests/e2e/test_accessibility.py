@@ -22,7 +22,12 @@ def app_config():
 
 @pytest.fixture
 def city(users):
-    """Neighbourhoods, categories and published notices, as a site has after a few weeks."""
+    """Neighbourhoods, categories and published notices, as a site has after a few weeks.
+
+    The accounts read French, like the browser: the pages checked are the French site.
+    """
+    for user in users.values():
+        user.locale = "fr"
     rebberg = Neighbourhood(name="Rebberg", slug="rebberg", position=1)
     dornach = Neighbourhood(name="Dornach", slug="dornach", position=2)
     mobility = Category(name="Mobilité", slug="mobilite", position=1)
