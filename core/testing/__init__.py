@@ -194,3 +194,31 @@ def login():
         return response
 
     return do_login
+
+
+def count_queries(client, url: str):
+    """``(number of SQL statements, response)`` for a GET of ``url`` (which must answer 200).
+
+    For tests that a list costs the same whatever its length (no query per item)::
+
+        few, _ = count_queries(client, "/ideas/?per_page=5")
+        many, _ = count_queries(client, "/ideas/?per_page=50")
+        assert many == few
+    """
+    from sqlalchemy import event
+
+    from core.extensions import db
+
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(statements), response
+

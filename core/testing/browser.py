@@ -253,6 +253,22 @@ def page(browser, browser_context_args):
     context.close()
 
 
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """``new_page()`` opens another person's browser: a new context, its own cookies."""
+    contexts = []
+
+    def factory():
+        context = browser.new_context(**browser_context_args)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
 # --- Accessibility -----------------------------------------------------------------------------
 
 

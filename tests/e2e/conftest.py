@@ -10,6 +10,7 @@ from core.testing.browser import (  # noqa: F401  (fixtures shared with plugin a
     browser_context_args,
     chromium_executable,
     live_server,
+    new_page,
     page,
 )
 

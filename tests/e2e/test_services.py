@@ -24,19 +24,6 @@ def app_config():
     return {**LIVE_SERVER_CONFIG, "EXTRA_PLUGINS": {"noticeboard": noticeboard}}
 
 
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    """Open another person's browser (its own cookies)."""
-    contexts = []
-
-    def factory():
-        context = browser.new_context(**browser_context_args)
-        contexts.append(context)
-        return context.new_page()
-
-    yield factory
-    for context in contexts:
-        context.close()
 
 
 def click(page, name: str, suffix: str = "", **variables):

@@ -1,10 +1,10 @@
 """Supports: one per eligible person, withdrawable, counted without a query per item."""
 
 import pytest
-from sqlalchemy import event
 
 from core.database import db
 from core.supports import Support
+from core.testing import count_queries
 
 
 def support(client, notice, action="support"):
@@ -65,19 +65,6 @@ def test_a_hidden_or_draft_notice_cannot_be_supported(client, users, login, make
     assert response.status_code == 404
 
 
-def count_queries(app, client, url):
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    assert response.status_code == 200
-    return len(statements), response
 
 
 @pytest.mark.parametrize("role", ["resident", None])
@@ -91,8 +78,8 @@ def test_a_list_of_50_costs_the_same_queries_as_a_list_of_5(app, client, users, 
         for notice_id in (1, 2, 3):
             client.post(f"/content/noticeboard.notice/{notice_id}/support", data={"action": "support"})
     client.get("/notices/?per_page=1")  # warm-up: the session's first queries are not the list's
-    few, small = count_queries(app, client, "/notices/?per_page=5")
-    many, large = count_queries(app, client, "/notices/?per_page=50")
+    few, small = count_queries(client, "/notices/?per_page=5")
+    many, large = count_queries(client, "/notices/?per_page=50")
     assert small.text.count('class="card"') == 5
     assert large.text.count('class="card"') == 50
     assert many == few

@@ -3,9 +3,9 @@ pagination, and a page that costs the same queries for 5 ideas or 50."""
 
 import re
 
-from sqlalchemy import event
 
 from core.database import db
+from core.testing import count_queries
 
 
 def titles(response) -> list[str]:
@@ -95,19 +95,6 @@ def test_pagination_keeps_the_filters(client, users, make_idea, places):
     assert len(titles(second)) == 5 and "Dornach idea" not in second.text
 
 
-def count_queries(client, url):
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    assert response.status_code == 200
-    return len(statements), response
 
 
 def test_a_page_of_50_ideas_costs_the_same_queries_as_a_page_of_5(client, users, login, make_idea, make_user,
