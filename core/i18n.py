@@ -6,6 +6,7 @@ switcher for visitors), then the browser's ``Accept-Language``, then the default
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -45,12 +46,14 @@ def compile_catalogs(source_dirs: list[str], target_root: str) -> list[str]:
     catalogs are build output: they are never committed.
     """
     compiled = []
-    for index, source in enumerate(source_dirs):
+    for source in source_dirs:
         source_path = Path(source)
         if not source_path.is_dir():
             log.warning("Translation folder %s does not exist", source)
             continue
-        target = Path(target_root) / str(index)
+        # One folder per source folder, whatever the order or set of enabled plugins.
+        key = hashlib.sha256(str(source_path.resolve()).encode()).hexdigest()[:16]
+        target = Path(target_root) / key
         for po_path in source_path.glob("*/LC_MESSAGES/*.po"):
             mo_path = target / po_path.relative_to(source_path).with_suffix(".mo")
             if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
