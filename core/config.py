@@ -51,6 +51,8 @@ class Defaults:
 
     # Accounts.
     PASSWORD_MIN_LENGTH = 10
+    # Accounts never confirmed are anonymised after this many days.
+    UNCONFIRMED_ACCOUNT_DAYS = 30
     CONFIRMATION_MAX_AGE = int(timedelta(days=3).total_seconds())
     RESET_MAX_AGE = int(timedelta(hours=2).total_seconds())
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

@@ -3,3 +3,4 @@
 
 from .views import bp  # noqa: F401
 from .gdpr import export_user_data, erase_user_data  # noqa: F401  (hook implementations)
+from .retention import register_jobs, scheduled_jobs  # noqa: F401  (hook implementations)

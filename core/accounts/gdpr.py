@@ -58,7 +58,7 @@ def build_export(user: User) -> dict[str, Any]:
     return export
 
 
-def delete_account(user: User) -> None:
+def delete_account(user: User, summary: str = "Account deleted by its owner") -> None:
     """Erase the person's data in every plugin, anonymise the account, commit, tell plugins."""
     user_id = user.id
     for impl in reversed(manager().hook.erase_user_data.get_hookimpls()):
@@ -68,6 +68,6 @@ def delete_account(user: User) -> None:
     erase_user_data(user)
     user.deleted_at = utcnow()
     user.session_version += 1
-    record("accounts.deleted", user, summary="Account deleted by its owner", actor=user)
+    record("accounts.deleted", user, summary=summary, actor=user)
     db.session.commit()
     emit(UserDeleted(user_id=user_id))

@@ -187,3 +187,23 @@ def test_deleting_needs_the_password_and_the_tick(client, login, resident, diary
     user = db.session.get(User, resident.id)
     assert user.deleted_at is None and user.email == "resident@example.org"
     assert diary.erased == []
+
+
+def test_accounts_never_confirmed_are_anonymised_after_the_retention_period(app, make_user):
+    from datetime import timedelta
+
+    from core.accounts.models import User
+    from core.accounts.retention import purge_unconfirmed
+    from core.database import db, utcnow
+
+    old = make_user("typo@exmaple.org", "Old Typo", confirmed=False)
+    old.created_at = utcnow() - timedelta(days=31)
+    recent = make_user("recent@example.org", "Recent Person", confirmed=False)
+    confirmed = make_user("kept@example.org", "Kept Person")
+    confirmed.created_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    assert purge_unconfirmed() == 1
+    old = db.session.get(User, old.id)
+    assert old.email is None and old.deleted_at is not None
+    assert db.session.get(User, recent.id).email == "recent@example.org"
+    assert db.session.get(User, confirmed.id).email == "kept@example.org"

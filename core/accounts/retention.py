@@ -1,0 +1,44 @@
+"""Accounts never confirmed are anonymised after ``UNCONFIRMED_ACCOUNT_DAYS`` (a daily job).
+
+Nobody could take part with them (confirmation is required to comment, support or report), so
+nothing is lost: the address and name of someone who typed a wrong e-mail do not stay forever.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from ..database import db, utcnow
+from ..hookspecs import hookimpl
+from .models import User
+
+JOB = "accounts.purge_unconfirmed"
+
+
+def purge_unconfirmed() -> int:
+    """Anonymise the accounts unconfirmed for too long; returns how many."""
+    from .gdpr import delete_account
+
+    limit = utcnow() - timedelta(days=int(current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]))
+    stale = db.session.scalars(
+        db.select(User).where(
+            User.email_confirmed_at.is_(None), User.deleted_at.is_(None), User.created_at < limit
+        )
+    ).all()
+    for user in stale:
+        delete_account(user, summary="Account never confirmed, anonymised after the retention period")
+    return len(stale)
+
+
+@hookimpl
+def register_jobs():
+    return {JOB: lambda **payload: purge_unconfirmed()}
+
+
+@hookimpl
+def scheduled_jobs():
+    from ..jobs import Schedule
+
+    return [Schedule(JOB, timedelta(days=1), JOB)]
