@@ -158,7 +158,7 @@ def toggle(type_name: str, id: int):
         message = _("You follow this page: you will be notified of what happens to it.")
     db.session.commit()
     flash(message, "success")
-    return redirect(safe_next(request.form.get("next"), item.url + "#follow"))
+    return redirect(safe_next(request.form.get("next"), item.url + f"#follow-{item.id}"))
 
 
 def _register_globals(state):

@@ -158,7 +158,7 @@ def toggle(type_name: str, id: int):
     if item is None or not item.content_type.uses("supports"):
         abort(404)
     authorize(item, "view")
-    target = safe_next(request.form.get("next"), item.url + "#support")
+    target = safe_next(request.form.get("next"), item.url + f"#support-{item.id}")
     try:
         if request.form.get("action") == "withdraw":
             changed = withdraw(current_user, item)

@@ -1,6 +1,12 @@
 """Browser tests: the app on a live server, driven by headless Chromium, checked with axe-core.
 
 The project's own end-to-end tests use these fixtures, and a plugin can reuse them for its pages.
+Register the fixtures once, in the top-level ``conftest.py`` of your tests (Playwright allows
+one instance per thread, so the fixtures must not be imported into several conftest files)::
+
+    # tests/conftest.py
+    pytest_plugins = ["core.testing", "core.testing.browser"]
+
 Put the browser tests in their own folder, whose ``conftest.py`` turns the test app into one a
 real browser can use (CSRF on, no fixed server name)::
 
@@ -8,10 +14,6 @@ real browser can use (CSRF on, no fixed server name)::
     import pytest
 
     from core.testing.browser import LIVE_SERVER_CONFIG
-    from core.testing.browser import (  # noqa: F401  (fixtures)
-        axe_check, axe_script, browser, browser_context_args, chromium_executable, live_server,
-        page,
-    )
 
     @pytest.fixture
     def app_config():
@@ -21,8 +23,6 @@ real browser can use (CSRF on, no fixed server name)::
         page.goto("/my-plugin/")
         axe_check(page)
 
-(A top-level ``conftest.py`` may list ``"core.testing.browser"`` in ``pytest_plugins`` instead of
-importing the fixtures.)
 
 What you get:
 

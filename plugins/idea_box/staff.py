@@ -142,7 +142,10 @@ def save_study(id: int):
     form = _study_form(idea, bound=True)
     if not form.validate_on_submit():
         return _study_page(idea, form, _decision_form(idea), status=422)
-    study = idea.study or Study(idea=idea)
+    study = idea.study
+    if study is None:
+        study = Study(idea=idea)
+        db.session.add(study)
     study.technical = (form.technical.data or "").strip()
     study.legal = (form.legal.data or "").strip()
     study.within_competence = bool(form.within_competence.data)
@@ -151,7 +154,6 @@ def save_study(id: int):
     study.studied_by_id = current_user.id
     department = db.session.get(Department, int(form.department.data))
     idea.department = department
-    db.session.add(study)
     audit("idea_box.study_saved", idea, object_type=IDEA.name, summary=idea.title,
           department=department.name if department else None,
           within_competence=study.within_competence, estimated_cost=study.estimated_cost,

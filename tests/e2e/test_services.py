@@ -58,7 +58,7 @@ def test_the_life_of_a_notice_through_every_service(app, page, new_page, users, 
     click(page, "Support", f" — {TITLE}")
     assert ui_text(page, "Thank you, your support is counted.") in status_text(page)
     # Supporting made them follow it; they could stop, and follow again.
-    assert ui_text(page, "You follow this page.") in page.locator("#follow").inner_text()
+    assert ui_text(page, "You follow this page.") in page.locator(f"#follow-{notice.id}").inner_text()
     click(page, "Stop following")
     click(page, "Follow")
     assert ui_text(page, "You follow this page: you will be notified of what happens to it.") in status_text(page)

@@ -3,9 +3,6 @@
 import pytest
 
 from core.testing.browser import LIVE_SERVER_CONFIG
-from core.testing.browser import (  # noqa: F401  (fixtures)
-    axe_check, axe_script, browser, browser_context_args, chromium_executable, live_server, page,
-)
 
 
 @pytest.fixture
