@@ -40,6 +40,7 @@ CORE_PLUGINS = (
     "core.moderation",
     "core.search",
     "core.attachments",
+    "core.bodies",
     "core.opendata",
     "core.stats",
     "core.jobs",

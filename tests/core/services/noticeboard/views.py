@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from core.bodies import register_pages
 from core.content import get_type
 from core.database import db
 from core.permissions import get_or_404, login_required
@@ -16,6 +17,9 @@ from core.workflows import start
 from .models import Notice
 
 bp = Blueprint("noticeboard", __name__, url_prefix="/notices", template_folder="templates")
+
+# The notice board's residents' committee: the bodies-and-meetings service's pages, under /notices/bodies/.
+register_pages(bp, "noticeboard.notice.manage")
 
 
 class NoticeForm(FlaskForm):
