@@ -23,7 +23,7 @@ NAME = "finance_commission"
 SCDL_COLUMNS = (
     "BGT_NATDEC", "BGT_ANNEE", "BGT_SIRET", "BGT_NOM", "BGT_CONTNAT", "BGT_CONTNAT_LABEL", "BGT_NATURE",
     "BGT_NATURE_LABEL", "BGT_FONCTION", "BGT_FONCTION_LABEL", "BGT_OPERATION", "BGT_SECTION", "BGT_OPBUDG",
-    "BGT_CODRD", "BGT_MTREAL", "BGT_MTBUDG", "BGT_MTBPREC", "BGT_MTRARPREC", "BGT_MTPROPNOUV", "BGT_MTPREV",
+    "BGT_CODRD", "BGT_MTREAL", "BGT_MTBUDGPREC", "BGT_MTRARPREC", "BGT_MTPROPNOUV", "BGT_MTPREV",
     "BGT_CREDOUV", "BGT_MTRAR3112", "BGT_ARTSPE",
 )
 PUBLIC = (Question.state.in_(("published", "answered")), Question.is_hidden.is_(False))
@@ -57,10 +57,13 @@ def _account_rows():
                 "BGT_SIRET": finance_year.siret or siret, "BGT_NOM": finance_year.entity_name or "",
                 "BGT_CONTNAT": line.chapter, "BGT_CONTNAT_LABEL": "", "BGT_NATURE": line.account,
                 "BGT_NATURE_LABEL": line.label, "BGT_FONCTION": line.function, "BGT_FONCTION_LABEL": "",
-                "BGT_OPERATION": "", "BGT_SECTION": line.section, "BGT_OPBUDG": "0" if line.is_real else "1",
-                "BGT_CODRD": "depense" if line.direction == "D" else "recette",
-                "BGT_MTREAL": amount if actual else None, "BGT_MTBUDG": None if actual else amount,
-                "BGT_MTBPREC": None, "BGT_MTRARPREC": None, "BGT_MTPROPNOUV": None, "BGT_MTPREV": None,
+                "BGT_OPERATION": "",
+                # The schema's allowed values (schema.data.gouv.fr, SCDL "budget").
+                "BGT_SECTION": "fonctionnement" if line.section == "F" else "investissement",
+                "BGT_OPBUDG": "réel" if line.is_real else "ordre",
+                "BGT_CODRD": "dépense" if line.direction == "D" else "recette",
+                "BGT_MTREAL": amount if actual else None, "BGT_MTBUDGPREC": None,
+                "BGT_MTRARPREC": None, "BGT_MTPROPNOUV": None, "BGT_MTPREV": None if actual else amount,
                 "BGT_CREDOUV": None, "BGT_MTRAR3112": None, "BGT_ARTSPE": "",
             }
 

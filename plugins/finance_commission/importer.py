@@ -4,11 +4,12 @@
 the file a city already publishes. Columns read: ``BGT_NATDEC`` (budget stage: "compte
 administratif" for the actual accounts, "budget primitif", "budget supplémentaire",
 "décision modificative"), ``BGT_ANNEE``, ``BGT_SIRET``, ``BGT_NOM``, ``BGT_CONTNAT`` (chapter),
-``BGT_NATURE`` (account), ``BGT_NATURE_LABEL``, ``BGT_FONCTION``, ``BGT_SECTION`` (``F``/``I``),
-``BGT_OPBUDG`` (``0`` real operation, ``1`` order operation), ``BGT_CODRD`` (``depense`` /
-``recette``), ``BGT_MTREAL`` (amount realised, read for the administrative account) and
-``BGT_MTBUDG`` (amount voted, read for the other stages). Other columns of the schema are
-accepted and ignored.
+``BGT_NATURE`` (account), ``BGT_NATURE_LABEL``, ``BGT_FONCTION``, ``BGT_SECTION``
+(``fonctionnement`` / ``investissement``), ``BGT_OPBUDG`` (``réel`` / ``ordre``), ``BGT_CODRD``
+(``dépense`` / ``recette``), ``BGT_MTREAL`` (amount realised, read for the administrative
+account) and ``BGT_MTPREV`` (amount voted, read for the other stages; ``BGT_MTBUDG`` is accepted
+in its place). Other columns of the schema are accepted and ignored. Short codes (``F``/``I``,
+``0``/``1``, ``D``/``R``) found in some publications are accepted too.
 
 **Simple format**: one header line ``year,section,direction,operation,chapter,account,label,amount``
 (an optional ``function`` column may follow), comma or semicolon separated; ``section`` is
@@ -177,7 +178,10 @@ def _scdl_line(row: dict, year: int, stages: set, parsed: Parsed) -> dict:
     parsed.stage = stage
     parsed.siret = parsed.siret or (row.get("BGT_SIRET") or "").strip()[:14]
     parsed.entity_name = parsed.entity_name or (row.get("BGT_NOM") or "").strip()[:200]
-    column = "BGT_MTREAL" if stage == ACTUAL_STAGE else "BGT_MTBUDG"
+    if stage == ACTUAL_STAGE:
+        column = "BGT_MTREAL"
+    else:
+        column = "BGT_MTPREV" if "BGT_MTPREV" in row or "BGT_MTBUDG" not in row else "BGT_MTBUDG"
     raw = (row.get(column) or "").strip()
     if not raw:
         raise ValueError(_l("The amount (%(column)s) is empty.", column=column))

@@ -1,5 +1,8 @@
 """Staff import a year's accounts; the public reads the indicators, their trend and the budget."""
 
+import csv
+import io
+
 from core.audit import AuditEntry
 from core.database import db
 from plugins.finance_commission.models import AccountLine, FinanceYear
@@ -66,6 +69,19 @@ def test_open_data_exports_the_accounts_in_the_scdl_format(client, login, users,
     login(client, users["staff"])
     upload(client, sample("simple.csv"))
     csv_text = client.get("/open-data/city-accounts.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[0].startswith("BGT_NATDEC,BGT_ANNEE,BGT_SIRET,BGT_NOM,BGT_CONTNAT")
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    # The columns and allowed values of the SCDL "budget" schema (schema.data.gouv.fr).
+    assert list(rows[0]) == [
+        "BGT_NATDEC", "BGT_ANNEE", "BGT_SIRET", "BGT_NOM", "BGT_CONTNAT", "BGT_CONTNAT_LABEL",
+        "BGT_NATURE", "BGT_NATURE_LABEL", "BGT_FONCTION", "BGT_FONCTION_LABEL", "BGT_OPERATION",
+        "BGT_SECTION", "BGT_OPBUDG", "BGT_CODRD", "BGT_MTREAL", "BGT_MTBUDGPREC", "BGT_MTRARPREC",
+        "BGT_MTPROPNOUV", "BGT_MTPREV", "BGT_CREDOUV", "BGT_MTRAR3112", "BGT_ARTSPE",
+    ]
+    assert {row["BGT_SECTION"] for row in rows} <= {"fonctionnement", "investissement"}
+    assert {row["BGT_OPBUDG"] for row in rows} <= {"réel", "ordre"}
+    assert {row["BGT_CODRD"] for row in rows} == {"dépense", "recette"}
+    # ...so that the file the plugin publishes imports back unchanged.
+    assert upload(client, csv_text.encode(), year=2024).status_code in (200, 302)
+    assert client.get("/open-data/city-accounts.csv").get_data(as_text=True) == csv_text
     indicators = client.get("/open-data/finance-indicators.json").get_json()
     assert "460.0" in str(indicators)
