@@ -8,9 +8,6 @@ from pathlib import Path
 import pytest
 
 from core.testing.browser import LIVE_SERVER_CONFIG, log_in, ui_text
-from core.testing.browser import (  # noqa: F401  (fixtures)
-    axe_check, axe_script, browser, browser_context_args, chromium_executable, live_server, page,
-)
 
 pytestmark = pytest.mark.e2e
 SAMPLE = Path(__file__).resolve().parents[4] / "plugins" / "finance_commission" / "samples" / "simple.csv"
@@ -23,19 +20,6 @@ def app_config():
     return {**LIVE_SERVER_CONFIG, "PLUGINS": ["finance_commission"],
             "EXTRA_PLUGINS": {"finance_commission": plugins.finance_commission}}
 
-
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    contexts = []
-
-    def factory():
-        context = browser.new_context(**browser_context_args)
-        contexts.append(context)
-        return context.new_page()
-
-    yield factory
-    for context in contexts:
-        context.close()
 
 
 def submit(page, name: str):
