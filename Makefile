@@ -102,7 +102,9 @@ translations: $(VENV)/.installed
 	$(MAKE) --no-print-directory compile-translations
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench
+	@$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet -e ".[bench]"
+	@command -v wrk >/dev/null || apt-get install -y -q wrk || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache build dist *.egg-info

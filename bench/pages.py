@@ -1,0 +1,292 @@
+"""Pages under load: wrk against Civique served by gunicorn on a bench database, and against the
+floor (a bare Flask+Jinja page served the same way), in the same run.
+
+For each page: requests per second, p50/p95/p99 latency, errors (socket errors and responses
+that are neither 2xx nor 3xx), and the ratios to the floor. Usage:
+``python -m bench.pages city --duration 10`` (the scale must have been generated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from .servers import Client, serving
+from .settings import PASSWORD, SCALES, Scale, app_environment
+
+CONNECTIONS = 16
+THREADS = 2
+WARMUP_SECONDS = 2
+IDEA_TYPE = "idea_box.idea"
+
+# wrk's done() prints one line of JSON that we read back.
+DONE_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "errors_connect": %d, '
+    .. '"errors_read": %d, "errors_write": %d, "errors_timeout": %d, "errors_status": %d, '
+    .. '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f}\\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.timeout,
+    e.status, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, latency.mean))
+end
+"""
+
+# Signed-in residents toggling their support on ideas: each request takes the next resident
+# (session cookie, CSRF token, idea) and alternates support and withdrawal.
+POST_LUA = """
+local counter = 0
+setup = function(thread)
+  thread:set("offset", __THREAD_INDEX__)
+  __THREAD_INDEX__ = __THREAD_INDEX__ + 1
+end
+request = function()
+  local n = #residents
+  local offset = tonumber(offset) or 0
+  local i = ((counter * 2 + offset) % n) + 1
+  local round = math.floor((counter * 2 + offset) / n)
+  counter = counter + 1
+  local r = residents[i]
+  local action = (round % 2 == 0) and "support" or "withdraw"
+  local body = "csrf_token=" .. r.token .. "&action=" .. action .. "&next=" .. r.next
+  return wrk.format("POST", r.path, {["Cookie"] = r.cookie,
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
+
+
+@dataclass
+class Page:
+    """A page to load: a GET of ``path``, or the support POST when ``lua`` is given."""
+
+    key: str
+    label: str
+    path: str
+    lua: str = ""
+
+
+@dataclass
+class Result:
+    key: str
+    label: str
+    path: str
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    requests: int = 0
+    rps_ratio: float | None = None  # floor rps / page rps: how many times slower than the floor
+    p95_ratio: float | None = None  # page p95 / floor p95
+    note: str = ""
+    raw: dict = field(default_factory=dict)
+
+
+def wrk_binary() -> str:
+    """wrk (Debian's package); installed with apt-get when missing and allowed (root)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing Debian's wrk package")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed: `apt-get install wrk` (Debian/Ubuntu).")
+    return found
+
+
+def run_wrk(url: str, lua: str, duration: int) -> dict:
+    """One wrk run at 16 connections; the figures its done() printed."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua + DONE_LUA)
+    try:
+        command = [wrk_binary(), "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{duration}s",
+                   "--timeout", "10s", "-s", script.name, url]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    for line in output.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON "):])
+    raise RuntimeError(f"wrk printed no figures:\n{output}")
+
+
+def measure(base_url: str, page: Page, duration: int) -> Result:
+    """Warm up, then load ``page`` for ``duration`` seconds."""
+    lua = page.lua
+    run_wrk(base_url + page.path, lua, WARMUP_SECONDS)
+    raw = run_wrk(base_url + page.path, lua, duration)
+    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
+    return Result(page.key, page.label, page.path, rps=raw["requests"] / (raw["duration_us"] / 1e6),
+                  p50_ms=raw["p50_us"] / 1000, p95_ms=raw["p95_us"] / 1000, p99_ms=raw["p99_us"] / 1000,
+                  errors=errors, requests=raw["requests"], raw=raw)
+
+
+# --- What to request, chosen from the data ---------------------------------------------------------
+
+
+def _one(conn, sql: str, params=()):
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def choose_pages(scale: Scale) -> list[Page]:
+    """The pages of issue 7 that exist now, with ids and filters picked from the bench data."""
+    with psycopg.connect(scale.url) as conn:
+        idea_id = _one(conn, "SELECT id FROM idea_box_idea WHERE state = 'published' "
+                             "ORDER BY comment_count DESC, id LIMIT 1")
+        typical_id = _one(conn, "SELECT id FROM idea_box_idea WHERE state = 'published' AND comment_count >= "
+                                "(SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY comment_count) FROM idea_box_idea "
+                                "WHERE state = 'published') ORDER BY comment_count, id LIMIT 1")
+        neighbourhood = _one(conn, "SELECT neighbourhood_id FROM idea_box_idea WHERE state = 'published' "
+                                   "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    return [
+        Page("home", "Home page", "/"),
+        Page("ideas", "Idea list, filtered and sorted", f"/ideas/?neighbourhood={neighbourhood}"
+                                                        "&status=open&sort=newest"),
+        Page("idea", "An idea's page (median comments)", f"/ideas/{typical_id}"),
+        Page("idea_top", "An idea's page (the most commented)", f"/ideas/{idea_id}"),
+        Page("support", "Support / withdraw (POST, signed in)", "/content/idea_box.idea/0/support"),
+        Page("search", "Search", "/search/?q=piste+cyclable"),
+        Page("finances", "Finances (finance_commission)", "/finances/"),
+    ]
+
+
+def support_script(base_url: str, scale: Scale, residents: int = 32) -> str:
+    """Log ``residents`` residents in, each on a published idea not theirs: the POST script."""
+    with psycopg.connect(scale.url) as conn:
+        rows = conn.execute(
+            "SELECT u.id, u.email, i.id FROM user_account u "
+            "JOIN LATERAL (SELECT id FROM idea_box_idea WHERE state = 'published' AND author_id <> u.id "
+            "  AND id %% 97 = u.id %% 97 ORDER BY id LIMIT 1) i ON true "
+            "WHERE u.id > 100 ORDER BY u.id LIMIT %s", (residents,)).fetchall()
+    entries = []
+    for _user_id, email, idea_id in rows:
+        client = Client(base_url)
+        response = client.login(email, PASSWORD)
+        if response.status != 302:
+            raise RuntimeError(f"could not log {email} in (status {response.status})")
+        token = client.csrf(f"/ideas/{idea_id}")
+        entries.append({"cookie": client.cookie_header(), "token": token,
+                        "path": f"/content/{IDEA_TYPE}/{idea_id}/support", "next": f"/ideas/{idea_id}"})
+        client.close()
+    lua_rows = ",\n".join(
+        "{cookie=%s, token=%s, path=%s, next=%s}" % tuple(json.dumps(e[k]) for k in ("cookie", "token", "path", "next"))
+        for e in entries)
+    return f"residents = {{\n{lua_rows}\n}}\n__THREAD_INDEX__ = 0\n" + POST_LUA
+
+
+# --- A run ------------------------------------------------------------------------------------------
+
+
+def run_scale(scale: Scale, duration: int, floor: Result | None = None, log=print) -> dict:
+    """Load every page of ``scale`` (and the floor, unless given); figures and ratios."""
+    if floor is None:
+        with serving("floor", "bench.floor:create_app()", app_environment("")) as server:
+            log(f"  floor: bare Flask+Jinja on {server.url}")
+            floor = measure(server.url, Page("floor", "Floor (bare Flask+Jinja)", "/"), duration)
+    results: list[Result] = []
+    log(f"  load average before: {os.getloadavg()[0]:.1f} (other jobs on this machine skew every figure)")
+    with serving(f"civique-{scale.name}", "core:create_app()", app_environment(scale.url)) as server:
+        for page in choose_pages(scale):
+            probe = Client(server.url).get(page.path) if page.key != "support" else None
+            if probe is not None and probe.status == 404 and page.key == "finances":
+                results.append(Result(page.key, page.label, page.path, note="plugin not enabled: skipped"))
+                continue
+            if probe is not None and probe.status != 200:
+                results.append(Result(page.key, page.label, page.path, note=f"HTTP {probe.status} before load"))
+                continue
+            if page.key == "support":
+                page.lua = support_script(server.url, scale)
+            log(f"  {page.label}: {page.path}")
+            results.append(measure(server.url, page, duration))
+    for result in results:
+        if result.requests:
+            result.rps_ratio = floor.rps / result.rps if result.rps else None
+            result.p95_ratio = result.p95_ms / floor.p95_ms if floor.p95_ms else None
+    return {"scale": scale.name, "database": scale.database, "duration_s": duration,
+            "load_average_after": os.getloadavg(),
+            "connections": CONNECTIONS, "floor": asdict(floor), "pages": [asdict(r) for r in results]}
+
+
+def table(run: dict) -> str:
+    """The figures of one scale as a short text table."""
+    lines = [f"Scale {run['scale']} ({run['connections']} connections, {run['duration_s']} s per page, "
+             f"load average after {run['load_average_after'][0]:.1f})",
+             f"{'page':<40} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+             f"{'floor/rps':>9} {'p95/floor':>9}"]
+    floor = run["floor"]
+    lines.append(f"{floor['label']:<40} {floor['rps']:>8.0f} {floor['p50_ms']:>8.1f} {floor['p95_ms']:>8.1f} "
+                 f"{floor['p99_ms']:>8.1f} {floor['errors']:>7} {'1.0':>9} {'1.0':>9}")
+    for page in run["pages"]:
+        if not page["requests"]:
+            lines.append(f"{page['label']:<40} {page['note']}")
+            continue
+        lines.append(f"{page['label']:<40} {page['rps']:>8.0f} {page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} "
+                     f"{page['p99_ms']:>8.1f} {page['errors']:>7} {page['rps_ratio']:>9.1f} "
+                     f"{page['p95_ratio']:>9.1f}")
+    lines.append("(consultation results: no consultation plugin yet, not measured)")
+    return "\n".join(lines)
+
+
+def growth(small: dict, large: dict) -> list[dict]:
+    """Latency of each page at the large scale over the small one (target: 1.5 at most)."""
+    before = {p["key"]: p for p in small["pages"] if p["requests"]}
+    rows = []
+    for page in large["pages"]:
+        base = before.get(page["key"])
+        if not page["requests"] or base is None:
+            continue
+        rows.append({"key": page["key"], "label": page["label"],
+                     "p50_growth": page["p50_ms"] / base["p50_ms"] if base["p50_ms"] else None,
+                     "p95_growth": page["p95_ms"] / base["p95_ms"] if base["p95_ms"] else None,
+                     "rps_growth": base["rps"] / page["rps"] if page["rps"] else None})
+    return rows
+
+
+def growth_table(small: str, large: str, rows: list[dict]) -> str:
+    lines = [f"Cost growth {small} -> {large} (latency {large} / {small}; target <= 1.5)",
+             f"{'page':<40} {'p50 x':>7} {'p95 x':>7} {'rps /':>7}"]
+    for row in rows:
+        lines.append(f"{row['label']:<40} {row['p50_growth']:>7.2f} {row['p95_growth']:>7.2f} "
+                     f"{row['rps_growth']:>7.2f}")
+    return "\n".join(lines)
+
+
+def save(name: str, data: dict) -> Path:
+    from .settings import RESULTS
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(data, indent=2, default=str))
+    return path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Pages under load (wrk, 16 connections).")
+    parser.add_argument("scales", nargs="*", default=["city"], choices=sorted(SCALES))
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
+    args = parser.parse_args(argv)
+    runs = [run_scale(SCALES[name], args.duration) for name in args.scales]
+    for run in runs:
+        print(table(run))
+    if len(runs) >= 2:
+        print(growth_table(runs[0]["scale"], runs[-1]["scale"], growth(runs[0], runs[-1])))
+    print("saved", save("pages", {"runs": runs}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
