@@ -1,0 +1,152 @@
+"""``council_draw``: citizens' councils drawn by lot, fairly and verifiably.
+
+Residents volunteer through a public call (or are imported from paper forms); the city draws
+each college's members under quotas (gender parity, age bands, neighbourhoods, its own
+features) with the LEXIMIN algorithm of Flanigan et al. (2021), which gives every candidate as
+equal a chance as the quotas allow, or with the classic greedy algorithm. The pool
+(pseudonymised), the quotas, the algorithm and the probabilities are published before a public
+ceremony where a seed is entered in front of witnesses; anyone can then re-run the draw with
+``flask --app core council_draw verify record.json``. Drawn members accept or decline by e-mail;
+a ranked reserve list replaces those who leave, keeping the quotas.
+
+This module is the plugin's manifest. Its rooms:
+
+- ``models.py``: councils, colleges, features, quotas, candidates, draws, members;
+- ``selection/``: the algorithms, the seeded sampler and the public record (pure Python);
+- ``eligibility.py`` (flags), ``draws.py`` (prepare, publish, ceremony, answers, replacements),
+  ``importer.py`` (CSV import), ``councils.py`` (setting a council up);
+- ``forms.py``, ``views.py`` (public pages), ``staff.py`` (the city's pages), ``templates/``;
+- ``data.py``: personal data (export, erasure, retention), open data, statistics;
+- ``cli.py``: ``verify``; ``demo.py``: the demo city's council;
+- ``migrations/versions/``: the plugin's Alembic branch.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+
+from core.declarations import AdminPage, NavItem, PermissionSpec, RoleSpec, SettingSpec
+from core.hookspecs import hookimpl
+
+from .models import CANDIDATES, MANAGE
+
+NAME = "council_draw"
+HERE = Path(__file__).resolve().parent
+OFFICER = "council_officer"
+
+
+@hookimpl
+def register_roles():
+    return [RoleSpec(OFFICER, _l("Citizens' councils officer"),
+                     _l("Runs the calls and draws of citizens' councils and sees the candidates' "
+                        "personal data."))]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        PermissionSpec(MANAGE, _l("Set up citizens' councils, their calls and their draws"),
+                       (OFFICER, "admin")),
+        PermissionSpec(CANDIDATES, _l("See the personal data of citizens' council candidates"),
+                       (OFFICER,)),
+    ]
+
+
+@hookimpl
+def register_settings():
+    return [
+        SettingSpec(
+            "retention_months", _l("Months candidates' personal data is kept after the term"),
+            3, type="int", minimum=0, maximum=120,
+            help=_l("Then it is erased; the anonymous record of the draw stays public."),
+        ),
+    ]
+
+
+@hookimpl
+def register_blueprints(app):
+    from . import staff, views  # noqa: F401  (staff.py adds the city's pages to the blueprint)
+
+    return [views.bp]
+
+
+@hookimpl
+def nav_items(user):
+    return [NavItem(_l("Citizens' councils"), "council_draw.index", order=30)]
+
+
+@hookimpl
+def admin_pages(user):
+    return [
+        AdminPage(_l("Citizens' councils"), "council_draw.manage_index", MANAGE,
+                  _l("Councils, calls for candidates, quotas, draws and replacements."), order=40),
+    ]
+
+
+@hookimpl
+def register_commands():
+    from .cli import verify_command
+
+    return [verify_command]
+
+
+@hookimpl
+def register_jobs():
+    from .data import erase_expired
+
+    return {"council_draw.erase_expired": lambda **payload: erase_expired()}
+
+
+@hookimpl
+def scheduled_jobs():
+    from core.jobs import Schedule
+
+    return [Schedule("council_draw.erase_expired", timedelta(days=1), "council_draw.erase_expired")]
+
+
+@hookimpl
+def export_user_data(user):
+    from .data import export_user_data as export
+
+    return export(user)
+
+
+@hookimpl
+def erase_user_data(user):
+    from .data import erase_user_data as erase
+
+    erase(user)
+
+
+@hookimpl
+def open_data_datasets():
+    from .data import datasets
+
+    return datasets()
+
+
+@hookimpl
+def public_statistics():
+    from .data import statistics
+
+    return statistics()
+
+
+@hookimpl
+def load_demo_data(demo):
+    from .demo import load
+
+    load(demo)
+
+
+@hookimpl
+def migration_dirs():
+    return [str(HERE / "migrations" / "versions")]
+
+
+@hookimpl
+def translation_dirs():
+    return [str(HERE / "translations")]

@@ -1,0 +1,384 @@
+"""The life of a draw, from the pool to the members who agreed.
+
+1. :func:`prepare`: the pool of each college (candidates in the pool), its quotas, and the
+   selection probabilities the chosen algorithm gives; when the quotas cannot be met, the
+   diagnosis instead. Staff see the probabilities before anything is public.
+2. :func:`publish`: the record (pseudonyms, quotas, algorithm, probabilities, lottery) becomes
+   public with its fingerprint; the pool is frozen.
+3. :func:`hold_ceremony`: the seed entered in front of witnesses draws each college's panel and
+   ranked reserve list (:func:`.selection.record.run_draw`); members are invited by e-mail.
+4. Members accept or decline (:func:`respond`); staff record withdrawals and call in the
+   reserve (:func:`replacement_for`, :func:`replace`) so that the quotas still hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from core.audit import record as audit
+from core.database import db, utcnow
+from core.mail import send_mail
+
+from .models import Candidate, College, Council, Draw, Member
+from .selection import record as records
+from .selection.diagnosis import Diagnosis, diagnose
+from .selection.greedy import GreedyDeadEnd
+from .selection.leximin import InfeasibleQuotas
+from .selection.problem import Candidate as PoolCandidate
+from .selection.problem import Problem
+from .selection.problem import Quota as PoolQuota
+from .selection.sampling import normalise_seed
+
+ALGORITHM_LABELS = {
+    "leximin": _l("LEXIMIN (fairest: equal chances as far as the quotas allow)"),
+    "greedy": _l("Greedy (classic, simpler; chances are estimated)"),
+}
+
+
+class DrawRefused(Exception):
+    """The step cannot be taken now; ``message`` says why (translated)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Infeasible:
+    """A college whose quotas cannot be met, and why."""
+
+    college: College
+    diagnosis: Diagnosis
+
+
+# --- The pool --------------------------------------------------------------------------------------
+
+
+def pool_candidates(council: Council, college: College) -> list[Candidate]:
+    return list(db.session.scalars(
+        db.select(Candidate)
+        .where(Candidate.council_id == council.id, Candidate.college_id == college.id,
+               Candidate.in_pool.is_(True))
+        .order_by(Candidate.pseudonym)
+    ))
+
+
+def college_input(council: Council, college: College) -> records.CollegeInput:
+    """What the algorithms see of a college: pseudonyms, feature values, seats and quotas."""
+    quotas = [
+        PoolQuota(q.value.feature.key, q.value.key, q.minimum, q.maximum)
+        for q in college.quotas
+    ]
+    counted = {q.feature for q in quotas}
+    candidates = [
+        PoolCandidate(c.pseudonym, {f: str((c.features or {}).get(f, "")) for f in sorted(counted)})
+        for c in pool_candidates(council, college)
+    ]
+    return records.CollegeInput(college.key, college.name, college.seats, quotas, candidates)
+
+
+def diagnose_council(council: Council) -> list[Infeasible]:
+    """The colleges whose quotas cannot be met with the current pool."""
+    problems = []
+    for college in council.colleges:
+        found = diagnose(college_input(council, college).problem())
+        if found is not None:
+            problems.append(Infeasible(college, found))
+    return problems
+
+
+def quota_label(council: Council, quota: PoolQuota) -> str:
+    """"Gender: Woman" for a quota of the selection module."""
+    for feature in council.features:
+        if feature.key == quota.feature:
+            value = feature.value_by_key(quota.value)
+            return f"{feature.name}: {value.label if value else quota.value}"
+    return f"{quota.feature}: {quota.value}"
+
+
+# --- Preparing and publishing ------------------------------------------------------------------------
+
+
+def prepare(council: Council, algorithm: str, actor) -> Draw | list[Infeasible]:
+    """Compute the probabilities (a "prepared" draw, visible to staff only), or return the
+    colleges whose quotas cannot be met. Replaces an earlier prepared draw."""
+    if council.current_draw is not None and council.current_draw.status in ("published", "done"):
+        raise DrawRefused(_l("This council's draw is already published."))
+    if not council.colleges:
+        raise DrawRefused(_l("Add at least one college before preparing the draw."))
+    infeasible = diagnose_council(council)
+    if infeasible:
+        return infeasible
+    inputs = [college_input(council, college) for college in council.colleges]
+    try:
+        record = records.build_record(council.name, 0, algorithm, inputs,
+                                      utcnow().date().isoformat())
+    except (InfeasibleQuotas, GreedyDeadEnd):
+        return [Infeasible(college, Diagnosis()) for college in council.colleges]
+    for old in [d for d in council.draws if d.status == "prepared"]:
+        db.session.delete(old)
+    draw = Draw(council=council, algorithm=algorithm, status="prepared", record=record,
+                fingerprint=record["fingerprint"], created_by_id=getattr(actor, "id", None))
+    db.session.add(draw)
+    db.session.flush()
+    audit("council_draw.draw_prepared", draw, summary=f"Probabilities computed for {council.name}",
+          algorithm=algorithm)
+    return draw
+
+
+def _same_inputs(draw: Draw, council: Council) -> bool:
+    """Whether pool, seats and quotas are still those the probabilities were computed for."""
+    fresh = {college.key: college_input(council, college) for college in council.colleges}
+    sections = draw.record.get("colleges", [])
+    if set(fresh) != {s["key"] for s in sections}:
+        return False
+    for section in sections:
+        current = fresh[section["key"]]
+        problem = current.problem()
+        published = records.problem_of(section)
+        if (problem.seats != published.seats or problem.quotas != published.quotas
+                or [(c.id, dict(c.features)) for c in problem.candidates]
+                != [(c.id, dict(c.features)) for c in published.candidates]):
+            return False
+    return True
+
+
+def publish(draw: Draw, place: str, planned_at) -> None:
+    """Make the prepared record public (with its fingerprint) and freeze the pool."""
+    if draw.status != "prepared":
+        raise DrawRefused(_l("Only a prepared draw can be published."))
+    if not _same_inputs(draw, draw.council):
+        raise DrawRefused(_l("The pool, the seats or the quotas changed since the probabilities "
+                             "were computed: compute them again before publishing."))
+    record = dict(draw.record)
+    record["draw"] = draw.id
+    record["published_at"] = utcnow().isoformat(timespec="seconds")
+    record.pop("fingerprint", None)
+    record["fingerprint"] = records.fingerprint(record)
+    draw.record = record
+    draw.fingerprint = record["fingerprint"]
+    draw.status = "published"
+    draw.published_at = utcnow()
+    draw.ceremony_place = place
+    draw.ceremony_planned_at = planned_at
+    audit("council_draw.draw_published", draw, summary=f"Draw of {draw.council.name} published",
+          fingerprint=draw.fingerprint)
+
+
+def cancel(draw: Draw) -> None:
+    if draw.status not in ("prepared", "published"):
+        raise DrawRefused(_l("A draw that took place cannot be cancelled."))
+    draw.status = "cancelled"
+    audit("council_draw.draw_cancelled", draw, summary=f"Draw of {draw.council.name} cancelled")
+
+
+def pool_is_frozen(council: Council) -> bool:
+    """Once a draw is published the pool may no longer change."""
+    current = council.current_draw
+    return current is not None and current.status in ("published", "done")
+
+
+# --- The ceremony ----------------------------------------------------------------------------------
+
+
+def hold_ceremony(draw: Draw, seed: str, witnesses: list[str]) -> None:
+    """Draw the panels with ``seed``, record the ceremony, create members and invite them."""
+    if draw.status != "published":
+        raise DrawRefused(_l("The draw must be published before its ceremony."))
+    seed = normalise_seed(seed)
+    if not seed:
+        raise DrawRefused(_l("Enter the seed read out at the ceremony."))
+    result = records.run_draw(draw.record, seed)
+    now = utcnow()
+    record = dict(draw.record)
+    record["ceremony"] = {"seed": seed, "witnesses": witnesses,
+                          "held_at": now.isoformat(timespec="seconds")}
+    record["result"] = result
+    draw.record = record
+    draw.seed = seed
+    draw.witnesses = witnesses
+    draw.drawn_at = now
+    draw.status = "done"
+    colleges = {c.key: c for c in draw.council.colleges}
+    by_pseudonym = {
+        c.pseudonym: c for c in db.session.scalars(
+            db.select(Candidate).where(Candidate.council_id == draw.council_id))
+    }
+    for key, outcome in result.items():
+        college = colleges.get(key)
+        for rank, pseudonym in enumerate(outcome["selected"], start=1):
+            member = _member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym,
+                             "selected", rank, "invited")
+            invite(member)
+        for rank, pseudonym in enumerate(outcome["reserve"], start=1):
+            _member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym, "reserve",
+                    rank, "reserve")
+    audit("council_draw.ceremony_held", draw, summary=f"Draw of {draw.council.name}: seed entered",
+          seed=seed, witnesses=witnesses)
+
+
+def _member(draw, college, key, candidate, pseudonym, role, rank, status) -> Member:
+    member = Member(draw=draw, college_key=key, college_id=getattr(college, "id", None),
+                    candidate_id=getattr(candidate, "id", None), pseudonym=pseudonym,
+                    role=role, rank=rank, status=status)
+    member.candidate = candidate
+    db.session.add(member)
+    return member
+
+
+def invite(member: Member) -> None:
+    """Mark ``member`` invited and e-mail them their answer link (when they gave an address)."""
+    member.status = "invited"
+    member.invited_at = utcnow()
+    candidate = member.candidate
+    if candidate is None or not candidate.email:
+        return
+    token = secrets.token_urlsafe(24)
+    member.token_hash = token_hash(token)
+    council = member.draw.council
+    link = _absolute(url_for("council_draw.respond", token=token))
+    send_mail(
+        candidate.email,
+        _l("You have been drawn for the citizens' council %(council)s", council=council.name),
+        "council_draw_invitation",
+        name=candidate.full_name, council=council, college=member.college, link=link,
+        replacement=member.replaces_id is not None,
+    )
+
+
+def _absolute(path: str) -> str:
+    base = current_app.config.get("PUBLIC_URL") or ""
+    if base:
+        return base.rstrip("/") + path
+    return url_for("pages.home", _external=True).rstrip("/") + path
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def member_for_token(token: str) -> Member | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(db.select(Member).where(Member.token_hash == token_hash(token)))
+
+
+def respond(member: Member, accept: bool, name_shown: str = "initials") -> None:
+    """The member's answer: accepted (named on the public page as they chose) or declined."""
+    if member.status != "invited":
+        raise DrawRefused(_l("This invitation has already been answered."))
+    member.status = "accepted" if accept else "declined"
+    member.responded_at = utcnow()
+    candidate = member.candidate
+    if accept and candidate is not None:
+        member.public_name = candidate.full_name if name_shown == "full" else candidate.initials
+
+
+# --- Replacements ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Replacement:
+    """Who would take a seat, and the quotas that would no longer hold (empty when all do)."""
+
+    vacant: Member
+    candidate: Member | None
+    broken: list[str]
+
+
+def _section(draw: Draw, key: str) -> dict:
+    return next(s for s in draw.record["colleges"] if s["key"] == key)
+
+
+def _completable(problem: Problem, panel: list[str], reserves: list[str]) -> bool:
+    """Whether ``panel`` can still be completed, from ``reserves``, into a panel that keeps
+    every quota."""
+    counts = problem.counts_by_value(panel)
+    quotas = []
+    for quota in problem.quotas:
+        have = counts[(quota.feature, quota.value)]
+        if have > quota.maximum:
+            return False
+        quotas.append(PoolQuota(quota.feature, quota.value, max(0, quota.minimum - have),
+                                quota.maximum - have))
+    seats = problem.seats - len(panel)
+    if seats < 0:
+        return False
+    rest = [c for c in problem.candidates if c.id in set(reserves)]
+    return diagnose(Problem(seats, rest, quotas)) is None
+
+
+def replacement_for(vacant: Member) -> Replacement:
+    """The first person on the reserve list whose arrival keeps every quota within reach; when
+    nobody does, the next on the list and the quotas that would no longer hold."""
+    draw = vacant.draw
+    problem = records.problem_of(_section(draw, vacant.college_key))
+    same_college = [m for m in draw.members if m.college_key == vacant.college_key]
+    panel = [m.pseudonym for m in same_college if m.holds_seat]
+    waiting = sorted((m for m in same_college if m.status == "reserve"), key=lambda m: m.rank)
+    names = [m.pseudonym for m in waiting]
+    for index, reserve in enumerate(waiting):
+        if _completable(problem, panel + [reserve.pseudonym], names[index + 1:]):
+            return Replacement(vacant, reserve, [])
+    if not waiting:
+        return Replacement(vacant, None, [])
+    first = waiting[0]
+    trial = Problem(problem.seats - len(panel) - 1,
+                    [c for c in problem.candidates if c.id in set(names[1:])],
+                    _remaining_quotas(problem, panel + [first.pseudonym]))
+    found = diagnose(trial)
+    broken = [quota_label(draw.council, r.quota) for r in found.relaxations] if found else []
+    if not broken:
+        broken = [quota_label(draw.council, q) for q, _count in
+                  problem.panel_violations(panel + [first.pseudonym])]
+    return Replacement(vacant, first, broken)
+
+
+def _remaining_quotas(problem: Problem, panel: list[str]) -> list[PoolQuota]:
+    counts = problem.counts_by_value(panel)
+    return [PoolQuota(q.feature, q.value, max(0, q.minimum - counts[(q.feature, q.value)]),
+                      max(0, q.maximum - counts[(q.feature, q.value)]))
+            for q in problem.quotas]
+
+
+def replace(vacant: Member, force: bool = False) -> Member:
+    """Call in the reserve for a seat left by a member who declined or withdrew."""
+    if vacant.status not in ("declined", "withdrawn"):
+        raise DrawRefused(_l("Only a member who declined or withdrew can be replaced."))
+    if any(m.replaces_id == vacant.id for m in vacant.draw.members):
+        raise DrawRefused(_l("This member has already been replaced."))
+    proposal = replacement_for(vacant)
+    if proposal.candidate is None:
+        raise DrawRefused(_l("The reserve list of this college is empty."))
+    if proposal.broken and not force:
+        raise DrawRefused(_l("No one on the reserve list keeps every quota."))
+    newcomer = proposal.candidate
+    newcomer.replaces_id = vacant.id
+    newcomer.replaces = vacant
+    invite(newcomer)
+    audit("council_draw.member_replaced", newcomer,
+          summary=f"{vacant.pseudonym} replaced by {newcomer.pseudonym} (reserve rank {newcomer.rank})",
+          vacant=vacant.pseudonym, replacement=newcomer.pseudonym, quotas_broken=proposal.broken)
+    return newcomer
+
+
+def withdraw(member: Member) -> None:
+    """Staff record that a member left the council (or declined by other means)."""
+    if member.status not in ("invited", "accepted"):
+        raise DrawRefused(_l("Only a member who holds a seat can withdraw."))
+    member.status = "withdrawn" if member.status == "accepted" else "declined"
+    member.responded_at = utcnow()
+    member.public_name = None
+    audit("council_draw.member_withdrawn", member, summary=f"{member.pseudonym} left the council")
+
+
+def record_answer(member: Member, accept: bool) -> None:
+    """Staff record the answer of a member without an e-mail address (paper, phone)."""
+    respond(member, accept, "initials")
+    audit("council_draw.answer_recorded", member,
+          summary=f"Answer of {member.pseudonym} recorded by staff", accepted=accept)
