@@ -1,6 +1,6 @@
 """Alembic environment: the core's branch plus one branch per enabled plugin.
 
-Each enabled plugin's ``migration_dirs`` hook adds its folder to ``version_locations``, so
+Each enabled plugin's ``migration_dirs`` hook adds its folder to Alembic's version locations, so
 ``flask --app core db upgrade`` upgrades the core and every enabled plugin, and enabling a plugin
 later upgrades only what it adds.
 """
@@ -15,10 +15,8 @@ config = context.config
 if config.config_file_name is not None and not logging.getLogger().handlers:
     fileConfig(config.config_file_name)
 
-config.set_main_option(
-    "version_locations", " ".join(current_app.config["CIVIQUE_MIGRATION_DIRS"])
-)
-config.set_main_option("path_separator", "space")
+# The core's and enabled plugins' migration folders are given to Alembic by the app factory
+# (``core._alembic_version_locations``), before Alembic reads the scripts: too late here.
 
 
 def target_metadata():
