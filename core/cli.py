@@ -139,9 +139,13 @@ def worker_command(once: bool, interval: float):
 
     mode = "RQ on " + current_app.config["REDIS_URL"] if current_app.config.get("REDIS_URL") else "database"
     click.echo(f"Civique worker started (jobs through {mode}).", err=True)
+    # Jobs build links (notifications, mails): give them the site's public address as a request
+    # would, since a worker has no request of its own.
+    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost"
     while True:
         try:
-            done = worker_round()
+            with current_app.test_request_context(base_url=base_url):
+                done = worker_round()
             if any(done.values()):
                 summary = ", ".join(f"{kind}: {count}" for kind, count in done.items() if count)
                 click.echo(f"{utcnow().isoformat(timespec='seconds')} {summary}", err=True)
