@@ -63,6 +63,19 @@ def register_settings():
             3, type="int", minimum=0, maximum=120,
             help=_l("Then it is erased; the anonymous record of the draw stays public."),
         ),
+        SettingSpec(
+            "background_pool_size",
+            _l("Pools from this many candidates are computed by the background worker"),
+            500, type="int", minimum=0, maximum=100000,
+            help=_l("Smaller pools are computed at once (about a second for 600 candidates and "
+                    "quotas on three features); larger ones may take minutes, and the officer "
+                    "is notified when they are ready. 0: always in the background."),
+        ),
+        SettingSpec(
+            "time_limit_minutes", _l("Longest time the worker spends computing a draw's chances"),
+            20, type="int", minimum=1, maximum=25,
+            help=_l("A computation that takes longer is stopped and the officer told why."),
+        ),
     ]
 
 
@@ -96,8 +109,10 @@ def register_commands():
 @hookimpl
 def register_jobs():
     from .data import erase_expired
+    from .draws import COMPUTE_JOB, compute
 
-    return {"council_draw.erase_expired": lambda **payload: erase_expired()}
+    return {"council_draw.erase_expired": lambda **payload: erase_expired(),
+            COMPUTE_JOB: compute}
 
 
 @hookimpl

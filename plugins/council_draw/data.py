@@ -8,7 +8,7 @@ seed) stays — it never held personal data.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -41,6 +41,10 @@ def erase_council(council: Council) -> int:
         db.select(Candidate).where(Candidate.council_id == council.id)).all()
     ids = [c.id for c in candidates]
     if ids:
+        # The council's body keeps its history of seats, under each member's pseudonym.
+        for member in db.session.scalars(db.select(Member).where(
+                Member.candidate_id.in_(ids), Member.body_member_id.is_not(None))):
+            member.body_member.name = member.pseudonym
         db.session.execute(
             db.update(Member).where(Member.candidate_id.in_(ids))
             .values(candidate_id=None, public_name=None, token_hash=None)
@@ -100,6 +104,10 @@ def erase_user_data(user):
         for member in db.session.scalars(db.select(Member).where(Member.candidate_id == candidate.id)):
             if member.holds_seat:
                 member.status = "withdrawn" if member.status == "accepted" else "declined"
+            if member.body_member is not None:
+                member.body_member.name = member.pseudonym
+                if member.body_member.until is None or member.body_member.until >= utcnow().date():
+                    member.body_member.until = utcnow().date() - timedelta(days=1)
             member.candidate_id = None
             member.public_name = None
             member.token_hash = None

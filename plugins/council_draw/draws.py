@@ -2,7 +2,8 @@
 
 1. :func:`prepare`: the pool of each college (candidates in the pool), its quotas, and the
    selection probabilities the chosen algorithm gives; when the quotas cannot be met, the
-   diagnosis instead. Staff see the probabilities before anything is public.
+   diagnosis instead. Staff see the probabilities before anything is public. A large pool is
+   computed by the background worker (:func:`compute`), within a time limit.
 2. :func:`publish`: the record (pseudonyms, quotas, algorithm, probabilities, lottery) becomes
    public with its fingerprint; the pool is frozen.
 3. :func:`hold_ceremony`: the seed entered in front of witnesses draws each college's panel and
@@ -15,20 +16,27 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.audit import record as audit
+from core.bodies import add_member, end_membership, ensure_body
 from core.database import db, utcnow
+from core.jobs import enqueue
 from core.mail import send_mail
+from core.notifications import notify
+from core.settings import get_setting
 
 from .models import Candidate, College, Council, Draw, Member
 from .selection import record as records
 from .selection.diagnosis import Diagnosis, diagnose
 from .selection.greedy import GreedyDeadEnd
-from .selection.leximin import InfeasibleQuotas
+from .selection.leximin import InfeasibleQuotas, TimeLimitReached
 from .selection.problem import Candidate as PoolCandidate
 from .selection.problem import Problem
 from .selection.problem import Quota as PoolQuota
@@ -38,6 +46,17 @@ ALGORITHM_LABELS = {
     "leximin": _l("LEXIMIN (fairest: equal chances as far as the quotas allow)"),
     "greedy": _l("Greedy (classic, simpler; chances are estimated)"),
 }
+
+
+# Why the worker could not compute a draw's probabilities (``Draw.problem``), as staff read it.
+PROBLEMS = {
+    "infeasible": _l("The quotas can no longer be met (the pool or the quotas changed): prepare "
+                     "the draw again to see which quotas conflict."),
+    "time_limit": _l("The computation did not finish within the time limit. Allow more time in "
+                     "the settings, set quotas on fewer features, or choose the greedy "
+                     "algorithm."),
+}
+COMPUTE_JOB = "council_draw.compute"
 
 
 class DrawRefused(Exception):
@@ -104,31 +123,100 @@ def quota_label(council: Council, quota: PoolQuota) -> str:
 # --- Preparing and publishing ------------------------------------------------------------------------
 
 
+def pool_size(council: Council) -> int:
+    """Candidates in the largest pool of the council's colleges."""
+    return max((len(pool_candidates(council, college)) for college in council.colleges), default=0)
+
+
 def prepare(council: Council, algorithm: str, actor) -> Draw | list[Infeasible]:
     """Compute the probabilities (a "prepared" draw, visible to staff only), or return the
-    colleges whose quotas cannot be met. Replaces an earlier prepared draw."""
-    if council.current_draw is not None and council.current_draw.status in ("published", "done"):
+    colleges whose quotas cannot be met. Replaces an earlier prepared draw.
+
+    A pool of at least the ``background_pool_size`` setting is left to the background worker:
+    the draw returned is then "computing", and :func:`compute` finishes it."""
+    current = council.current_draw
+    if current is not None and current.status in ("published", "done"):
         raise DrawRefused(_l("This council's draw is already published."))
+    if current is not None and current.status == "computing":
+        raise DrawRefused(_l("The chances of this council are already being computed."))
     if not council.colleges:
         raise DrawRefused(_l("Add at least one college before preparing the draw."))
     infeasible = diagnose_council(council)
     if infeasible:
         return infeasible
+    if pool_size(council) >= int(get_setting("council_draw", "background_pool_size")):
+        draw = Draw(council=council, algorithm=algorithm, status="computing", record={},
+                    created_by_id=getattr(actor, "id", None))
+        db.session.add(draw)
+        db.session.flush()
+        enqueue(COMPUTE_JOB, draw_id=draw.id, unique_key=f"{COMPUTE_JOB}:{draw.id}")
+        audit("council_draw.draw_queued", draw,
+              summary=f"Probabilities of {council.name} queued for the worker", algorithm=algorithm)
+        return draw
     inputs = [college_input(council, college) for college in council.colleges]
     try:
         record = records.build_record(council.name, 0, algorithm, inputs,
                                       utcnow().date().isoformat())
     except (InfeasibleQuotas, GreedyDeadEnd):
         return [Infeasible(college, Diagnosis()) for college in council.colleges]
-    for old in [d for d in council.draws if d.status == "prepared"]:
+    return _prepared(council, Draw(council=council, algorithm=algorithm, created_by_id=getattr(actor, "id", None)), record)
+
+
+def _prepared(council: Council, draw: Draw, record: dict) -> Draw:
+    """``draw`` now holds ``record``'s probabilities; earlier prepared draws go."""
+    for old in [d for d in council.draws if d.status == "prepared" and d is not draw]:
         db.session.delete(old)
-    draw = Draw(council=council, algorithm=algorithm, status="prepared", record=record,
-                fingerprint=record["fingerprint"], created_by_id=getattr(actor, "id", None))
-    db.session.add(draw)
+    draw.status = "prepared"
+    draw.record = record
+    draw.fingerprint = record["fingerprint"]
+    draw.problem = ""
+    if draw.id is None:
+        db.session.add(draw)
     db.session.flush()
     audit("council_draw.draw_prepared", draw, summary=f"Probabilities computed for {council.name}",
-          algorithm=algorithm)
+          algorithm=draw.algorithm)
     return draw
+
+
+def compute(draw_id: int) -> None:
+    """The worker's job: compute the probabilities of a "computing" draw, within the
+    ``time_limit_minutes`` setting, and tell the person who asked. Safe to run again: a draw
+    that is no longer computing is left alone. A failure is recorded on the draw (staff read
+    why), not retried: the same inputs would fail the same way."""
+    draw = db.session.get(Draw, draw_id)
+    if draw is None or draw.status != "computing":
+        return
+    council = draw.council
+    minutes = int(get_setting("council_draw", "time_limit_minutes"))
+    deadline = time.monotonic() + 60 * minutes
+    inputs = [college_input(council, college) for college in council.colleges]
+    try:
+        record = records.build_record(council.name, 0, draw.algorithm, inputs,
+                                      utcnow().date().isoformat(), deadline)
+    except (InfeasibleQuotas, GreedyDeadEnd):
+        _failed(draw, "infeasible")
+        return
+    except TimeLimitReached:
+        _failed(draw, "time_limit")
+        return
+    _prepared(council, draw, record)
+    if draw.created_by_id:
+        notify([draw.created_by_id], "council_draw.draw_computed",
+               lambda: _("The chances of the candidates to %(council)s are computed: check them, "
+                         "then publish the draw.", council=council.name),
+               url=url_for("council_draw.manage_draw", id=council.id, draw_id=draw.id))
+
+
+def _failed(draw: Draw, problem: str) -> None:
+    draw.status = "failed"
+    draw.problem = problem
+    audit("council_draw.draw_failed", draw,
+          summary=f"Probabilities of {draw.council.name} could not be computed: {problem}")
+    if draw.created_by_id:
+        notify([draw.created_by_id], "council_draw.draw_failed",
+               lambda: _("The chances of the candidates to %(council)s could not be computed.",
+                         council=draw.council.name),
+               url=url_for("council_draw.manage_draw", id=draw.council_id, draw_id=draw.id))
 
 
 def _same_inputs(draw: Draw, council: Council) -> bool:
@@ -277,6 +365,28 @@ def respond(member: Member, accept: bool, name_shown: str = "initials") -> None:
     candidate = member.candidate
     if accept and candidate is not None:
         member.public_name = candidate.full_name if name_shown == "full" else candidate.initials
+    if accept:
+        _join_body(member)
+
+
+def council_body(council: Council):
+    """The council as a body of the core's "bodies and meetings" service (created when
+    missing): its members, meetings and minutes."""
+    if council.body is None:
+        council.body = ensure_body("council_draw", f"council-{council.id}", council.name,
+                                   council.description)
+    return council.body
+
+
+def _join_body(member: Member) -> None:
+    """A member who accepted sits on the council's body, named as they chose, until the end of
+    the term (or until they withdraw)."""
+    council = member.draw.council
+    college = member.college.name if member.college else ""
+    joined = add_member(council_body(council), member.public_name or member.pseudonym,
+                        "resident", college, since=max(utcnow().date(), council.term_start))
+    joined.until = council.term_end
+    member.body_member = joined
 
 
 # --- Replacements ----------------------------------------------------------------------------------
@@ -374,6 +484,9 @@ def withdraw(member: Member) -> None:
     member.status = "withdrawn" if member.status == "accepted" else "declined"
     member.responded_at = utcnow()
     member.public_name = None
+    if member.body_member is not None:
+        # Their last day was yesterday: the council's page no longer lists them from today.
+        end_membership(member.body_member, utcnow().date() - timedelta(days=1))
     audit("council_draw.member_withdrawn", member, summary=f"{member.pseudonym} left the council")
 
 

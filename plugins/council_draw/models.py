@@ -16,6 +16,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Integer, String
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.bodies import Body, BodyMember
 from core.database import UTCDateTime, db, utcnow
 from core.taxonomy import Neighbourhood
 
@@ -57,6 +58,9 @@ class Council(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the candidates' personal data was erased (after the term and the retention period).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The council as a body of the core's "bodies and meetings" service: its members (those who
+    # accepted their seat), its meetings, agendas and minutes.
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="SET NULL"))
 
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
         secondary=council_neighbourhood, order_by="Neighbourhood.position", lazy="selectin"
@@ -74,6 +78,8 @@ class Council(db.Model):
         passive_deletes=True,
     )
 
+    body: Mapped[Body | None] = relationship()
+
     def __str__(self) -> str:
         return self.name
 
@@ -84,8 +90,8 @@ class Council(db.Model):
 
     @property
     def current_draw(self) -> Draw | None:
-        """The latest draw that is not cancelled."""
-        live = [d for d in self.draws if d.status != "cancelled"]
+        """The latest draw that is neither cancelled nor failed."""
+        live = [d for d in self.draws if d.status not in ("cancelled", "failed")]
         return live[-1] if live else None
 
     def allows(self, user, action: str) -> bool:
@@ -274,8 +280,9 @@ class Candidate(db.Model):
 
 
 class Draw(db.Model):
-    """A draw of a council: prepared (probabilities for staff), published (awaiting the
-    ceremony), done (seed entered, members drawn) or cancelled."""
+    """A draw of a council: computing (the worker computes the probabilities of a large pool),
+    failed (it could not: :attr:`problem` says why), prepared (probabilities for staff),
+    published (awaiting the ceremony), done (seed entered, members drawn) or cancelled."""
 
     __tablename__ = "council_draw_draw"
 
@@ -288,6 +295,8 @@ class Draw(db.Model):
     # The public record (see selection.record): no personal data.
     record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    # Why the probabilities could not be computed (a :data:`draws.PROBLEMS` key), when failed.
+    problem: Mapped[str] = mapped_column(String(20), default="")
     ceremony_place: Mapped[str] = mapped_column(String(200), default="")
     ceremony_planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seed: Mapped[str | None] = mapped_column(String(200))
@@ -354,6 +363,10 @@ class Member(db.Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # How the council's public page names them, as they chose when accepting.
     public_name: Mapped[str | None] = mapped_column(String(150))
+    # Their membership of the council's body, from the day they accepted.
+    body_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("body_member.id", ondelete="SET NULL")
+    )
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -362,6 +375,7 @@ class Member(db.Model):
     candidate: Mapped[Candidate | None] = relationship(lazy="joined")
     replaces: Mapped[Member | None] = relationship(remote_side="Member.id",
                                                    foreign_keys=[replaces_id])
+    body_member: Mapped[BodyMember | None] = relationship()
 
     @property
     def holds_seat(self) -> bool:

@@ -21,7 +21,8 @@ from core.web import safe_next
 
 from . import importer
 from .councils import add_default_features, candidates_of, refresh, slug, sync_neighbourhoods
-from .draws import (ALGORITHM_LABELS, DrawRefused, Infeasible, cancel, hold_ceremony, pool_is_frozen,
+from .draws import (ALGORITHM_LABELS, PROBLEMS, DrawRefused, Infeasible, cancel, hold_ceremony,
+                    pool_is_frozen,
                     prepare, publish, quota_label, record_answer, replace, replacement_for,
                     withdraw)
 from .eligibility import REASONS
@@ -501,7 +502,12 @@ def draw_prepare(id: int):
             return redirect(url_for("council_draw.manage_council", id=council.id))
         if isinstance(outcome, Draw):
             db.session.commit()
-            flash(_("The probabilities are computed. Check them, then publish the draw."), "success")
+            if outcome.status == "computing":
+                flash(_("The pool is large: the background worker computes the chances. You will "
+                        "be notified when they are ready."), "success")
+            else:
+                flash(_("The probabilities are computed. Check them, then publish the draw."),
+                      "success")
             return redirect(url_for("council_draw.manage_draw", id=council.id, draw_id=outcome.id))
         infeasible = outcome
         db.session.rollback()
@@ -532,6 +538,7 @@ def manage_draw(id: int, draw_id: int):
         labels=labels, names=names, publish_form=PublishForm(), ceremony_form=CeremonyForm(),
         action=ActionForm(), algorithm_label=ALGORITHM_LABELS.get(draw.algorithm, draw.algorithm),
         replaced={m.replaces_id for m in draw.members if m.replaces_id},
+        problem=PROBLEMS.get(draw.problem),
     )
 
 

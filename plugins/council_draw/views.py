@@ -1,5 +1,5 @@
 """The public pages of citizens' councils, under ``/councils/``: the councils, a council's page
-(with the members who agreed), the call form, the draw's public page (before the ceremony: the
+(with the members who agreed and its meetings, through the core's bodies service), the call form, the draw's public page (before the ceremony: the
 pool, quotas and probabilities; after: the seed, the witnesses, the result and how to verify),
 the record itself (JSON), and the answer page drawn members reach from their e-mail.
 
@@ -16,6 +16,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.bodies import register_pages
 from core.database import db, utcnow
 from core.mail import send_mail
 from core.permissions import authorize, get_or_404
@@ -25,7 +26,7 @@ from .councils import candidates_of, taken_pseudonyms, unique_pseudonym
 from .draws import DrawRefused, member_for_token, pool_is_frozen, respond as record_response
 from .eligibility import refresh_flags
 from .forms import RespondForm, application_form
-from .models import Candidate, Council, Draw
+from .models import MANAGE, Candidate, Council, Draw
 
 bp = Blueprint("council_draw", __name__, url_prefix="/councils", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -58,10 +59,8 @@ def index():
     return render_template("council_draw/index.html", councils=councils, today=today())
 
 
-def accepted_members(draw: Draw | None):
-    if draw is None or draw.status != "done":
-        return []
-    return [m for m in draw.members if m.status == "accepted" and m.public_name]
+# The councils' members and meetings: the core's pages, under /councils/bodies/.
+register_pages(bp, MANAGE)
 
 
 @bp.get("/<int:id>")
@@ -70,7 +69,7 @@ def council(id: int):
     draw = council.current_draw
     public_draw = draw if draw is not None and draw.is_public else None
     return render_template("council_draw/council.html", council=council, draw=public_draw,
-                           members=accepted_members(public_draw), today=today())
+                           body=council.body, today=today())
 
 
 @bp.route("/<int:id>/apply", methods=["GET", "POST"])

@@ -34,6 +34,7 @@ by a hash of the seed), so every member of a type has its type's probability.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
@@ -62,6 +63,15 @@ _INF = highspy.kHighsInf
 
 class InfeasibleQuotas(Exception):
     """No panel respects every quota (see :mod:`.diagnosis` for what conflicts)."""
+
+
+class TimeLimitReached(Exception):
+    """The computation was stopped at its deadline (a large pool with quotas on many features)."""
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeLimitReached()
 
 
 @dataclass(frozen=True)
@@ -99,9 +109,10 @@ class Distribution:
         return min(self.probabilities.values(), default=0.0)
 
 
-def leximin(problem: Problem) -> Distribution:
+def leximin(problem: Problem, deadline: float | None = None) -> Distribution:
     """The LEXIMIN distribution of ``problem``; raises :class:`InfeasibleQuotas` when no panel
-    respects the quotas."""
+    respects the quotas, and :class:`TimeLimitReached` when :func:`time.monotonic` passes
+    ``deadline`` before it is found."""
     types = problem.types
     if problem.seats == 0:
         return Distribution(problem, (tuple(0 for _ in types),), (TOTAL_WEIGHT,))
@@ -115,7 +126,7 @@ def leximin(problem: Problem) -> Distribution:
     fixed: dict[int, float] = {t.index: 0.0 for t in types if t.index not in covered}
     master = _Master(problem, compositions, fixed)
     while len(fixed) < len(types):
-        value, duals = _raise_minimum(solver, master, compositions)
+        value, duals = _raise_minimum(solver, master, compositions, deadline)
         unfixed = [t.index for t in types if t.index not in fixed]
         newly = [t for t in unfixed if duals[t] > FIX_THRESHOLD]
         if not newly:  # numerically flat dual: fix the most constrained type, as theory allows
@@ -243,11 +254,13 @@ class _Master:
 
 
 def _raise_minimum(solver: CompositionSolver, master: _Master,
-                   compositions: list[tuple[int, ...]]) -> tuple[float, np.ndarray]:
+                   compositions: list[tuple[int, ...]],
+                   deadline: float | None = None) -> tuple[float, np.ndarray]:
     """One LEXIMIN step: the highest minimum probability of the unfixed types, and an optimal
     dual (positive for types that cannot go higher)."""
     known = set(compositions)
     while True:
+        _check(deadline)
         solved = master.solve()
         if solved is None:
             master.relax()

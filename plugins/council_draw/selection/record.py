@@ -69,9 +69,10 @@ def algorithm_version(algorithm: str) -> str:
 # --- Before the ceremony -------------------------------------------------------------------------
 
 
-def college_record(college: CollegeInput, algorithm: str) -> dict:
+def college_record(college: CollegeInput, algorithm: str, deadline: float | None = None) -> dict:
     """One college's published section: raises :class:`InfeasibleQuotas` (or
-    :class:`greedy.GreedyDeadEnd`) when no panel can be drawn."""
+    :class:`greedy.GreedyDeadEnd`) when no panel can be drawn, and
+    :class:`leximin.TimeLimitReached` past ``deadline`` (a :func:`time.monotonic` value)."""
     problem = college.problem()
     features = problem.features
     section: dict[str, Any] = {
@@ -85,7 +86,7 @@ def college_record(college: CollegeInput, algorithm: str) -> dict:
         ],
     }
     if algorithm == leximin.ALGORITHM:
-        distribution = leximin.leximin(problem)
+        distribution = leximin.leximin(problem, deadline)
         section["distribution"] = distribution_record(distribution)
         probabilities = distribution.probabilities
     else:
@@ -111,8 +112,9 @@ def distribution_record(distribution: Distribution) -> dict:
 
 
 def build_record(council: str, draw_id: int, algorithm: str, colleges: Iterable[CollegeInput],
-                 published_at: str) -> dict:
-    """The whole pre-ceremony record, with its fingerprint."""
+                 published_at: str, deadline: float | None = None) -> dict:
+    """The whole pre-ceremony record, with its fingerprint (``deadline``: see
+    :func:`college_record`)."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}")
     record = {
@@ -123,7 +125,7 @@ def build_record(council: str, draw_id: int, algorithm: str, colleges: Iterable[
         "algorithm": algorithm,
         "algorithm_version": algorithm_version(algorithm),
         "published_at": published_at,
-        "colleges": [college_record(college, algorithm) for college in colleges],
+        "colleges": [college_record(college, algorithm, deadline) for college in colleges],
     }
     record["fingerprint"] = fingerprint(record)
     return record
