@@ -106,6 +106,54 @@ def test_leximin_matches_the_exact_reference(problem):
         assert probability == pytest.approx(expected[candidate_id], abs=1e-6)
 
 
+BINARY = {"a": ("0", "1"), "b": ("0", "1"), "c": ("0", "1")}
+
+
+@st.composite
+def three_feature_problems(draw, max_candidates=7):
+    """Pools with quotas on three features: their relaxation is not always a lottery over valid
+    panels, so both ways of computing LEXIMIN are exercised."""
+    size = draw(st.integers(2, max_candidates))
+    candidates = [Candidate(f"P{index:02d}", {f: draw(st.sampled_from(v)) for f, v in BINARY.items()})
+                  for index in range(size)]
+    seats = draw(st.integers(1, size))
+    quotas = []
+    for feature, values in BINARY.items():
+        for value in values:
+            if draw(st.booleans()):
+                low = draw(st.integers(0, seats))
+                quotas.append(Quota(feature, value, low, draw(st.integers(low, seats))))
+    return Problem(seats, candidates, quotas)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(three_feature_problems())
+def test_leximin_with_three_features_matches_the_exact_reference(problem):
+    assume(valid_panels(problem))
+    expected = reference_leximin(problem)
+    for candidate_id, probability in leximin(problem).probabilities.items():
+        assert probability == pytest.approx(expected[candidate_id], abs=1e-6)
+
+
+def test_when_the_relaxation_is_not_a_lottery_over_panels_the_exact_method_takes_over():
+    """Seven people, three seats, quotas on three features: the relaxation promises chances no
+    lottery over valid panels gives (a shortfall of 1/60), and the result is still the exact
+    LEXIMIN."""
+    from plugins.council_draw.selection import leximin as method
+
+    values = ["001", "010", "111", "110", "011", "100", "100"]
+    people = [Candidate(f"P{i}", dict(zip("abc", v))) for i, v in enumerate(values)]
+    problem = Problem(3, people, [Quota("a", "0", 1, 3), Quota("b", "0", 2, 3), Quota("c", "0", 0, 2)])
+    targets = method._relaxed_leximin(problem, None)
+    sizes = np.array([t.size for t in problem.types], dtype=float)
+    found = method._decompose(problem, targets * sizes, None)
+    _, shortfall = method._final_distribution(problem, found, dict(enumerate(targets)))
+    assert shortfall == pytest.approx(1 / 60, abs=1e-6), "the fast way alone would be wrong here"
+    expected = reference_leximin(problem)
+    for candidate_id, probability in leximin(problem).probabilities.items():
+        assert probability == pytest.approx(expected[candidate_id], abs=1e-6)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.text(min_size=1, max_size=20))
 def test_every_panel_respects_the_quotas_and_probabilities_sum_to_the_seats(problem, seed):
