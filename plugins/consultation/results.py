@@ -1,0 +1,166 @@
+"""The results of a consultation, built from the answers: for each question, counts and shares
+(choices), average ranks (ranking), distribution and mean (scale), and the approved free texts;
+then the proposals, most supported first.
+
+Every figure is a total over all the participants: the results show no breakdown by
+neighbourhood or any other trait, so no count can point at a person; a question fewer people
+answered than the ``minimum_respondents`` setting shows no figure at all (among two people who
+answered, each would know what the other chose); free texts are listed only after the staff
+approved them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from core.database import db
+
+from .models import (
+    APPROVED, MULTIPLE, RANKING, SCALE, SINGLE, AnswerValue, Consultation, Proposal, Question,
+)
+
+
+@dataclass
+class Row:
+    """One line of a question's results: an option (or a scale value) and its figures."""
+
+    label: str
+    count: int = 0
+    percent: float = 0.0
+    # Ranking: the average rank (1 is best) and the number of times ranked first.
+    average_rank: float | None = None
+    first: int = 0
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    respondents: int = 0
+    rows: list[Row] = field(default_factory=list)
+    mean: float | None = None
+    texts: list[str] = field(default_factory=list)
+    texts_waiting: int = 0
+    # Set when too few people answered for the figures to be published: the fewest needed.
+    withheld_below: int | None = None
+
+    @property
+    def max_count(self) -> int:
+        return max((row.count for row in self.rows), default=0)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def minimum_respondents() -> int:
+    """The fewest people who must have answered a question for its figures to be shown."""
+    from core.settings import get_setting
+
+    return get_setting("consultation", "minimum_respondents")
+
+
+def question_results(consultation: Consultation) -> list[QuestionResult]:
+    """The results of every question, in four queries whatever the number of answers.
+
+    The figures of a choice or scale question fewer than :func:`minimum_respondents` people
+    answered are left out (``withheld_below`` says so), here, so that no page or dataset built
+    from these results can show them."""
+    questions = list(consultation.questions)
+    minimum = minimum_respondents()
+    ids = [q.id for q in questions]
+    if not ids:
+        return []
+    respondents = dict(db.session.execute(
+        select(AnswerValue.question_id, func.count(func.distinct(AnswerValue.response_id)))
+        .where(AnswerValue.question_id.in_(ids)).group_by(AnswerValue.question_id)
+    ).all())
+    by_option = {
+        (question_id, option_id): (int(count), rank_sum, int(firsts or 0))
+        for question_id, option_id, count, rank_sum, firsts in db.session.execute(
+            select(AnswerValue.question_id, AnswerValue.option_id, func.count(),
+                   func.sum(AnswerValue.rank),
+                   func.sum(db.case((AnswerValue.rank == 1, 1), else_=0)))
+            .where(AnswerValue.question_id.in_(ids), AnswerValue.option_id.is_not(None))
+            .group_by(AnswerValue.question_id, AnswerValue.option_id)
+        )
+    }
+    by_number = {
+        (question_id, number): int(count)
+        for question_id, number, count in db.session.execute(
+            select(AnswerValue.question_id, AnswerValue.number, func.count())
+            .where(AnswerValue.question_id.in_(ids), AnswerValue.number.is_not(None))
+            .group_by(AnswerValue.question_id, AnswerValue.number)
+        )
+    }
+    texts: dict[int, list[str]] = {}
+    waiting: dict[int, int] = {}
+    for question_id, text, moderation in db.session.execute(
+        select(AnswerValue.question_id, AnswerValue.text, AnswerValue.moderation)
+        .where(AnswerValue.question_id.in_(ids), AnswerValue.text.is_not(None), AnswerValue.text != "")
+        .order_by(AnswerValue.id)
+    ):
+        if moderation == APPROVED:
+            texts.setdefault(question_id, []).append(text)
+        else:
+            waiting[question_id] = waiting.get(question_id, 0) + 1
+
+    results = []
+    for question in questions:
+        total = int(respondents.get(question.id, 0))
+        result = QuestionResult(question, respondents=total)
+        if question.kind in (SINGLE, MULTIPLE):
+            result.rows = [Row(o.label, count, _percent(count, total))
+                           for o in question.options
+                           for count in [by_option.get((question.id, o.id), (0, None, 0))[0]]]
+        elif question.kind == RANKING:
+            for option in question.options:
+                count, rank_sum, firsts = by_option.get((question.id, option.id), (0, None, 0))
+                average = round(rank_sum / count, 2) if count and rank_sum is not None else None
+                result.rows.append(Row(option.label, firsts, _percent(firsts, total), average, firsts))
+            # The best ranked first (a lower average rank is better).
+            result.rows.sort(key=lambda row: (row.average_rank is None, row.average_rank or 0))
+        elif question.kind == SCALE:
+            weighted = 0
+            for value in question.scale_values:
+                count = by_number.get((question.id, value), 0)
+                weighted += value * count
+                result.rows.append(Row(str(value), count, _percent(count, total)))
+            result.mean = round(weighted / total, 2) if total else None
+        else:
+            result.texts = texts.get(question.id, [])
+            result.texts_waiting = waiting.get(question.id, 0)
+        if not question.is_text and 0 < total < minimum:
+            result.rows, result.mean, result.withheld_below = [], None, minimum
+        results.append(result)
+    return results
+
+
+def proposals_by_support(consultation: Consultation):
+    """The query of the consultation's visible proposals, most supported first."""
+    return (select(Proposal)
+            .where(Proposal.consultation_id == consultation.id, Proposal.is_hidden.is_(False))
+            .order_by(Proposal.support_count.desc(), Proposal.created_at, Proposal.id))
+
+
+def ranked_proposals(consultation: Consultation) -> list[Proposal]:
+    """The consultation's visible proposals, most supported first."""
+    return list(db.session.scalars(proposals_by_support(consultation)))
+
+
+def participant_count(consultation: Consultation) -> int:
+    """The people who answered the questionnaire or put forward a proposal."""
+    from .models import Response
+
+    answered = select(Response.user_id.label("uid")).where(Response.consultation_id == consultation.id)
+    responses = db.session.scalar(
+        select(func.count()).select_from(Response).where(Response.consultation_id == consultation.id)
+    ) or 0
+    proposers = db.session.scalars(
+        select(func.distinct(Proposal.author_id)).where(
+            Proposal.consultation_id == consultation.id, Proposal.author_id.is_not(None),
+            Proposal.author_id.not_in(answered.where(Response.user_id.is_not(None))),
+        )
+    ).all()
+    return responses + len(proposers)

@@ -1,0 +1,229 @@
+"""After closing: results built from the answers (counts, shares, ranking, scale means), free
+texts listed only once approved, proposals ranked by support, then what was heard and decided,
+each proposal marked; participants are told at each publication."""
+
+import re
+
+from core.comments import Comment
+from core.database import db
+from core.notifications import Notification
+from core.testing import body, links
+from plugins.consultation.models import AnswerValue, Proposal
+
+from .conftest import question
+
+
+def _people(make_user, count):
+    return [make_user(f"person{i}@example.org", f"Person {i}") for i in range(count)]
+
+
+def _answer_as(client, login, person, answer, consultation, **choices):
+    login(client, person)
+    assert answer(consultation, **choices).status_code == 302
+    client.post("/account/logout")
+
+
+def _row(text, label):
+    """The figures of ``label``'s row in the table of the results page."""
+    match = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', text, re.S)
+    assert match, label
+    return re.findall(r'<td class="number">([^<]*)</td>', match.group(1))
+
+
+def test_results_are_built_from_the_answers(client, users, login, make_user, make_consultation, answer):
+    consultation = make_consultation()
+    a, b, c, d = _people(make_user, 4)
+    _answer_as(client, login, a, answer, consultation, single="Every day", multiple=("Trees", "Benches"),
+               ranking=("Safety", "Greenery", "Tram access"), scale=5, long_text="More shade please.")
+    _answer_as(client, login, b, answer, consultation, single="Every day", multiple=("Trees",),
+               ranking=("Greenery", "Safety", "Tram access"), scale=3)
+    _answer_as(client, login, c, answer, consultation, single="Rarely", multiple=(),
+               ranking=("Safety", "Tram access", "Greenery"), scale=4, long_text="My name is Jo Example, call me.")
+    _answer_as(client, login, d, answer, consultation, single="Every week", multiple=("Trees",),
+               ranking=("Safety", "Greenery", "Tram access"), scale=4)
+    consultation.state = "closed"
+    db.session.commit()
+
+    # Not public before the staff publish them.
+    assert client.get(f"/consultations/{consultation.id}/results").status_code == 404
+    login(client, users["staff"])
+    preview = client.get(f"/consultations/{consultation.id}/results")
+    assert preview.status_code == 200 and "Preview: the results are not published yet" in preview.text
+
+    # Moderation: one text published, the other set aside.
+    texts = {v.text: v for v in db.session.scalars(db.select(AnswerValue).where(AnswerValue.text.is_not(None)))
+             if v.text}
+    page = client.get(f"/consultations/{consultation.id}/moderation")
+    assert "More shade please." in page.text and "Jo Example" in page.text
+    client.post(f"/consultations/{consultation.id}/moderation", data={
+        f"answer-{texts['More shade please.'].id}": "approved",
+        f"answer-{texts['My name is Jo Example, call me.'].id}": "rejected"})
+    client.post(f"/content/consultation.consultation/{consultation.id}/transition/publish_results", data={})
+    client.post("/account/logout")
+
+    results = client.get(f"/consultations/{consultation.id}/results")
+    assert results.status_code == 200
+    text = results.text
+    assert "4 people answered" in text
+    # Single choice: 2 of 4 every day (50 %), 1 every week, 1 rarely.
+    assert _row(text, "Every day") == ["2", "50 %"]
+    assert _row(text, "Every week") == ["1", "25 %"]
+    # Multiple choice: shares of the 3 who answered this optional question.
+    assert _row(text, "Trees") == ["3", "100 %"]
+    assert _row(text, "Benches") == ["1", "33.3 %"]
+    assert _row(text, "A fountain") == ["0", "0 %"]
+    # Ranking: average ranks (Safety 1.25, Greenery 2, Tram access 2.75), best first.
+    assert _row(text, "Safety") == ["1.25", "3", "75 %"]
+    assert _row(text, "Greenery") == ["2", "1", "25 %"]
+    assert _row(text, "Tram access") == ["2.75", "0", "0 %"]
+    assert text.index(">Safety</th>") < text.index(">Greenery</th>") < text.index(">Tram access</th>")
+    # Scale: mean of 5, 3, 4, 4.
+    assert "Average: 4 (from 1 to 5)" in text
+    assert _row(text, "4") == ["2", "50 %"]
+    # Charts readable without JavaScript: bars with their figures written out.
+    assert 'class="consultation-bars"' in text and "2 (50 %)" in text
+    # Free text: only what the staff approved.
+    assert "More shade please." in text and "Jo Example" not in text
+    assert "1 other answer is not published" in text
+
+
+def test_proposals_are_supported_commented_ranked_and_marked(client, users, login, make_user, make_consultation):
+    consultation = make_consultation()
+    author, fan1, fan2 = _people(make_user, 3)
+    login(client, author)
+    response = client.post(f"/consultations/{consultation.id}/proposals", data={
+        "title": "A farmers' market on Saturdays", "body": "Local producers every Saturday morning on the square."})
+    assert response.status_code == 302
+    market = db.session.scalar(db.select(Proposal))
+    response = client.post(f"/consultations/{consultation.id}/proposals", data={"title": "Toilets", "body": "short"})
+    assert response.status_code == 422 and "The description must have between 20 and 5,000 characters." in response.text
+    assert 'value="Toilets"' in response.text
+    client.post(f"/consultations/{consultation.id}/proposals", data={
+        "title": "Public toilets", "body": "Accessible public toilets between the station and the centre."})
+    toilets = db.session.scalar(db.select(Proposal).where(Proposal.title == "Public toilets"))
+    client.post("/account/logout")
+    for fan in (fan1, fan2):
+        login(client, fan)
+        client.post(f"/content/consultation.proposal/{toilets.id}/support", data={"action": "support"})
+        client.post("/account/logout")
+    login(client, fan1)
+    client.post(f"/content/consultation.proposal/{market.id}/support", data={"action": "support"})
+    response = client.post(f"/content/consultation.proposal/{market.id}/comments",
+                           data={"body": "Yes, with producers from the Sundgau!"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Yes, with producers from the Sundgau!" in client.get(f"/consultations/proposals/{market.id}").text
+    client.post("/account/logout")
+    db.session.refresh(toilets)
+    db.session.refresh(market)
+    assert (toilets.support_count, market.support_count) == (2, 1)
+
+    consultation.state = "closed"
+    db.session.commit()
+    # Closed: no more supports.
+    login(client, fan2)
+    response = client.post(f"/content/consultation.proposal/{market.id}/support", data={"action": "support"},
+                           follow_redirects=True)
+    assert "This consultation is closed" in response.text
+    client.post("/account/logout")
+
+    login(client, users["staff"])
+    client.post(f"/content/consultation.consultation/{consultation.id}/transition/publish_results", data={})
+    results = client.get(f"/consultations/{consultation.id}/results").text
+    assert results.index("Public toilets") < results.index("A farmers&#39; market on Saturdays")
+
+    # The outcome of a proposal needs its reason; nothing typed is lost.
+    response = client.post(f"/consultations/{consultation.id}/outcome", data={
+        "synthesis": "You asked for **toilets** and a market.", "decision": "We build the toilets.",
+        f"outcome-{toilets.id}": "taken", f"reason-{toilets.id}": "Built next spring.",
+        f"outcome-{market.id}": "not_taken", f"reason-{market.id}": ""})
+    assert response.status_code == 422
+    assert "Give the reason for this outcome: it is published." in response.text
+    assert "Built next spring." in response.text and "We build the toilets." in response.text
+    response = client.post(f"/consultations/{consultation.id}/outcome", data={
+        "synthesis": "You asked for **toilets** and a market.", "decision": "We build the toilets.",
+        f"outcome-{toilets.id}": "taken", f"reason-{toilets.id}": "Built next spring.",
+        f"outcome-{market.id}": "partly_taken", f"reason-{market.id}": "Once a month, to begin with."})
+    assert response.status_code == 302
+    client.post(f"/content/consultation.consultation/{consultation.id}/transition/publish_decision", data={})
+    client.post("/account/logout")
+
+    decision = client.get(f"/consultations/{consultation.id}/decision")
+    assert decision.status_code == 200
+    assert "<strong>toilets</strong>" in decision.text and "We build the toilets." in decision.text
+    assert "Taken" in decision.text and "Built next spring." in decision.text
+    assert "Partly taken" in decision.text and "Once a month, to begin with." in decision.text
+    report = client.get(f"/consultations/{consultation.id}/report")
+    assert report.status_code == 200 and "print.css" in report.text and "We build the toilets." in report.text
+
+
+def test_arguments_for_and_against_are_comments_with_a_position(client, users, login, make_consultation):
+    consultation = make_consultation()
+    login(client, users["resident"])
+    client.post(f"/content/consultation.consultation/{consultation.id}/comments",
+                data={"body": "The square is sad at night: go ahead.", "stance": "for"})
+    page = client.get(f"/consultations/{consultation.id}")
+    assert "1 argument in favour" in page.text and "0 arguments against" in page.text
+    assert "The square is sad at night: go ahead." in page.text
+    consultation.state = "closed"
+    db.session.commit()
+    client.post(f"/content/consultation.consultation/{consultation.id}/comments",
+                data={"body": "Too late, I know.", "stance": "against"})
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 1
+
+
+def test_participants_and_followers_are_notified_at_each_publication(
+        client, users, login, make_user, make_consultation, answer, smtp):
+    consultation = make_consultation()
+    participant, follower = _people(make_user, 2)
+    _answer_as(client, login, participant, answer, consultation)
+    login(client, follower)
+    client.post(f"/content/consultation.consultation/{consultation.id}/follow", data={"action": "follow"})
+    client.post("/account/logout")
+    login(client, users["staff"])
+    for step in ("close", "publish_results"):
+        client.post(f"/content/consultation.consultation/{consultation.id}/transition/{step}", data={})
+    client.post(f"/consultations/{consultation.id}/outcome", data={"synthesis": "Heard.", "decision": "Decided."})
+    client.post(f"/content/consultation.consultation/{consultation.id}/transition/publish_decision", data={})
+    for person in (participant, follower):
+        messages = db.session.scalars(db.select(Notification.message).where(Notification.user_id == person.id)
+                                      .order_by(Notification.id)).all()
+        title = consultation.title
+        assert messages == [f"“{title}” is now: Closed.", f"“{title}” is now: Results published.",
+                            f"“{title}” is now: Decision published."], person.email
+        # And by mail, each with the link to the consultation's page.
+        mails = smtp.wait_for(person.email, count=3)
+        assert [body(mail).count(message) for mail, message in zip(mails, messages)] == [1, 1, 1]
+        assert all(f"/consultations/{consultation.id}" in " ".join(links(mail)) for mail in mails)
+    assert smtp.to(users["staff"].email) == []
+
+
+def test_a_resident_cannot_see_another_persons_answers(client, users, login, make_user, make_consultation, answer):
+    consultation = make_consultation()
+    other = make_user("other@example.org")
+    _answer_as(client, login, other, answer, consultation, short_text="Secret word")
+    login(client, users["resident"])
+    page = client.get(f"/consultations/{consultation.id}/take-part")
+    assert "Secret word" not in page.text
+    assert client.get(f"/consultations/{consultation.id}/responses.csv").status_code == 403
+    assert question(consultation, "short_text")
+
+
+def test_many_proposals_are_listed_page_by_page_most_supported_first(client, users, make_consultation):
+    from core.testing import count_queries
+    from plugins.consultation.views import PROPOSALS_PER_PAGE
+
+    consultation = make_consultation()
+    db.session.add_all([
+        Proposal(consultation_id=consultation.id, title=f"Proposal number {n:03d}", body="x" * 30, state="published",
+                 author_id=users["resident"].id, support_count=n)
+        for n in range(PROPOSALS_PER_PAGE + 5)
+    ])
+    db.session.commit()
+    few, first = count_queries(client, f"/consultations/{consultation.id}")
+    assert first.text.count("Proposal number") == PROPOSALS_PER_PAGE
+    assert f"Proposal number {PROPOSALS_PER_PAGE + 4:03d}" in first.text and "Proposal number 000" not in first.text
+    assert "Page 1 of 2" in first.text
+    many, second = count_queries(client, f"/consultations/{consultation.id}?page=2")
+    assert second.text.count("Proposal number") == 5 and "Proposal number 000" in second.text
+    assert many == few
+    assert client.get(f"/consultations/{consultation.id}?page=²").status_code == 200
