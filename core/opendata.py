@@ -47,6 +47,19 @@ def _plain(value):
     return value
 
 
+# A cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula (a title such
+    as ``=HYPERLINK(...)`` written by a resident) gets a leading apostrophe; numbers, dates and
+    other values are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _rows(dataset: Dataset):
     for row in dataset.rows():
         yield {column: _plain(row.get(column)) for column in dataset.columns}
@@ -73,8 +86,9 @@ def as_csv(name: str):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(dataset.columns), lineterminator="\n")
         writer.writeheader()
-        for row in _rows(dataset):
-            writer.writerow(row)
+        for row in dataset.rows():
+            writer.writerow({column: _plain(spreadsheet_safe(row.get(column)))
+                             for column in dataset.columns})
             if buffer.tell() > 64 * 1024:
                 yield buffer.getvalue()
                 buffer.seek(0)

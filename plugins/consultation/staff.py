@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from core.attachments import attachments_of
 from core.audit import record as audit
 from core.database import db
+from core.opendata import spreadsheet_safe
 from core.permissions import get_or_404, permission_required
 from core.taxonomy import neighbourhood_choices
 from core.workflows import start
@@ -348,16 +349,6 @@ def _cell(question: Question, values: list[AnswerValue]) -> str:
     return "".join(v.text or "" for v in values)
 
 
-# What a spreadsheet reads as the start of a formula: such a cell gets a leading apostrophe, so
-# that a participant's text like ``=HYPERLINK(…)`` is shown as typed, never run, when the staff
-# open the file.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 @bp.get("/<int:id>/responses.csv")
 @permission_required(MANAGE)
 def responses_csv(id: int):
@@ -369,14 +360,14 @@ def responses_csv(id: int):
     ).all()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Participant"), _("Answered on"), _("Changed on")] + [_inert(q.label) for q in questions])
+    writer.writerow([_("Participant"), _("Answered on"), _("Changed on")] + [spreadsheet_safe(q.label) for q in questions])
     for response in responses:
         by_question: dict[int, list[AnswerValue]] = {}
         for value in response.values:
             by_question.setdefault(value.question_id, []).append(value)
         writer.writerow([pseudonym(response), response.created_at.date().isoformat(),
                          response.updated_at.date().isoformat()]
-                        + [_inert(_cell(q, by_question.get(q.id, []))) for q in questions])
+                        + [spreadsheet_safe(_cell(q, by_question.get(q.id, []))) for q in questions])
     audit("consultation.responses_exported", consultation, summary=consultation.title)
     db.session.commit()
     return HTTPResponse(

@@ -33,6 +33,16 @@ def test_dataset_is_served_as_csv_and_json_without_personal_data(client, users, 
     assert set(as_json["columns"]) == set(as_json["rows"][0])
 
 
+def test_a_title_that_a_spreadsheet_would_run_as_a_formula_is_made_harmless(
+        client, users, make_notice):
+    make_notice(users["resident"], title='=HYPERLINK("http://evil.example","Bancs")')
+    rows = list(csv.DictReader(io.StringIO(client.get("/open-data/notices.csv").text)))
+    assert rows[0]["title"] == """'=HYPERLINK("http://evil.example","Bancs")"""
+    as_json = client.get("/open-data/notices.json").get_json()
+    assert as_json["rows"][0]["title"] == '=HYPERLINK("http://evil.example","Bancs")', \
+        "JSON keeps the text as written"
+
+
 def test_unknown_dataset_is_a_404(client):
     assert client.get("/open-data/nothing.csv").status_code == 404
 
