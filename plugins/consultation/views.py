@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.attachments import attachments_of
 from core.comments import Comment
@@ -140,8 +141,16 @@ def take_part(id: int):
     submission = read_submission(consultation, request.form)
     if submission.errors:
         return _questionnaire(consultation, submission.raw, submission.errors, response, None, status=422)
-    _response, created = save_response(consultation, current_user, submission)
-    db.session.commit()
+    try:
+        _response, created = save_response(consultation, current_user, submission)
+        db.session.commit()
+    except IntegrityError:
+        # The same person's first answers arrived twice at once (a double click): the other
+        # request created their response; these answers replace its answers.
+        db.session.rollback()
+        submission = read_submission(consultation, request.form)
+        _response, created = save_response(consultation, current_user, submission)
+        db.session.commit()
     if created:
         flash(_("Thank you for taking part! You can change your answers until %(day)s.",
                 day=long_day(consultation.closes_on)), "success")

@@ -46,6 +46,29 @@ def test_a_resident_answers_once_and_changes_their_answers_until_it_closes(
     assert "You follow this page." in client.get(f"/consultations/{consultation.id}").text
 
 
+def test_first_answers_sent_twice_at_once_keep_one_response_with_the_last_answers(
+        client, users, login, make_consultation, answer, monkeypatch):
+    """A double click: the second request did not see the response the first one created."""
+    from plugins.consultation import rules
+
+    consultation = make_consultation()
+    login(client, users["resident"])
+    assert answer(consultation, single="Every day").status_code == 302
+    real = rules.response_of
+    calls = []
+
+    def not_yet_seen(consultation, user):
+        calls.append(1)
+        return None if len(calls) == 1 else real(consultation, user)
+
+    monkeypatch.setattr(rules, "response_of", not_yet_seen)
+    response = answer(consultation, single="Rarely")
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Response)) == 1
+    saved = _values(consultation, users["resident"])
+    assert option(consultation, "single", "Rarely").id in {v.option_id for v in saved.values}
+
+
 def test_a_mistake_keeps_every_answer_and_ties_the_message_to_its_question(
         client, users, login, make_consultation):
     consultation = make_consultation()
