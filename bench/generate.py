@@ -350,6 +350,8 @@ def fill(scale: Scale, password_hash: str, log=print) -> dict[str, int]:
         counts["search_entry"] = copy_rows(cur, "search_entry", (
             "content_type", "content_id", "title", "body", "document", "neighbourhood_id", "category_id",
             "is_public", "updated_at"), search_rows(ideas))
+        # The stored French tsvector that core.search.index_item writes with each entry.
+        cur.execute("UPDATE search_entry SET search_vector = to_tsvector('french', document)")
         counts["workflow_record"] = copy_rows(cur, "workflow_record", (
             "content_type", "content_id", "transition", "from_state", "to_state", "actor_id", "comment",
             "created_at"), workflow_rows(ideas))

@@ -5,6 +5,11 @@ item is added, changed or deleted, its :class:`SearchEntry` is rewritten in the 
 Full-text matching uses PostgreSQL's French text search (stemming, ``websearch_to_tsquery``) or
 SQLite's FTS5 (accents folded, prefix matching). Only public items are indexed as findable, and
 each result is checked against the visitor's permission before it is shown.
+
+Ranking is done by the database, from what is stored: on PostgreSQL each entry keeps its
+``tsvector`` (``search_vector``, written with the entry, GIN-indexed) and results are ordered by
+``ts_rank`` over it; on SQLite by FTS5's ``bm25``. Only one page of results is read, so the cost
+of a search grows with the number of matches the index finds, never with a text re-parsed per row.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import (
-    DDL, Boolean, Index, Integer, String, Text, UniqueConstraint, delete, event, func, insert,
-    literal_column, select, text, update,
+    DDL, Boolean, Float, Index, Integer, String, Text, UniqueConstraint, delete, event, func, insert,
+    select, text, update,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .content import ContentMixin, item_title, registry, types_using
@@ -30,7 +36,7 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 
 # The document is stored without accents (folded in Python, the same way for both databases), so
 # "securite" finds "sécurité"; PostgreSQL's French stemmer then matches word forms.
-FRENCH_DOCUMENT = "to_tsvector('french', document)"
+TEXT_SEARCH_CONFIG = "french"
 
 
 def fold(text_: str) -> str:
@@ -45,9 +51,9 @@ class SearchEntry(db.Model):
     __tablename__ = "search_entry"
     __table_args__ = (
         UniqueConstraint("content_type", "content_id", name="uq_search_entry_content"),
-        Index("ix_search_entry_fts", text(FRENCH_DOCUMENT), postgresql_using="gin").ddl_if(
-            dialect="postgresql"
-        ),
+        # GIN on PostgreSQL; on SQLite a plain index of an always empty column (kept so that
+        # the schema is the same on both; SQLite searches its FTS5 table).
+        Index("ix_search_entry_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +62,11 @@ class SearchEntry(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     document: Mapped[str] = mapped_column(Text, default="")
+    # PostgreSQL: the document's French ``tsvector``, stored so that matching and ranking never
+    # parse the text again (SQLite keeps it empty and uses its FTS5 table, ``search_fts``).
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
+    )
     neighbourhood_id: Mapped[int | None] = mapped_column(Integer, index=True)
     category_id: Mapped[int | None] = mapped_column(Integer, index=True)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
@@ -100,6 +111,8 @@ def index_item(connection, item) -> None:
         "is_public": bool(item.is_public),
         "updated_at": utcnow(),
     }
+    if connection.dialect.name == "postgresql":
+        values["search_vector"] = func.to_tsvector(TEXT_SEARCH_CONFIG, document)
     key = (SearchEntry.content_type == item.content_type_name) & (SearchEntry.content_id == item.id)
     entry_id = connection.execute(select(SearchEntry.id).where(key)).scalar()
     if entry_id is None:
@@ -175,20 +188,35 @@ def _fts5_query(terms: str) -> str:
 
 
 def _match(query, terms: str, *, ranked: bool):
-    """Restrict ``query`` (over SearchEntry) to entries matching ``terms``."""
+    """Restrict ``query`` (over SearchEntry) to entries matching ``terms``; best first if ``ranked``.
+
+    Both the match and the rank come from what is stored and indexed (see the module's doc).
+    """
     if db.engine.dialect.name == "postgresql":
-        document = literal_column(FRENCH_DOCUMENT)
-        tsquery = func.websearch_to_tsquery("french", fold(terms))
-        query = query.where(document.op("@@")(tsquery))
+        tsquery = func.websearch_to_tsquery(TEXT_SEARCH_CONFIG, fold(terms))
+        query = query.where(SearchEntry.search_vector.op("@@")(tsquery))
         if ranked:
-            query = query.order_by(func.ts_rank(document, tsquery).desc(), SearchEntry.updated_at.desc())
+            query = query.order_by(
+                func.ts_rank(SearchEntry.search_vector, tsquery).desc(),
+                SearchEntry.updated_at.desc(), SearchEntry.id.desc(),
+            )
         return query
     fts = _fts5_query(terms)
     if not fts:
         return query.where(False)
-    matches = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=fts)
-    query = query.where(SearchEntry.id.in_(matches.columns(rowid=Integer)))
-    return query.order_by(SearchEntry.updated_at.desc()) if ranked else query
+    if not ranked:
+        matches = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=fts)
+        return query.where(SearchEntry.id.in_(matches.columns(rowid=Integer)))
+    # bm25(): lower is better.
+    matches = (
+        text("SELECT rowid, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH :q")
+        .bindparams(q=fts)
+        .columns(rowid=Integer, score=Float)
+        .subquery("search_match")
+    )
+    return query.join(matches, matches.c.rowid == SearchEntry.id).order_by(
+        matches.c.score, SearchEntry.updated_at.desc(), SearchEntry.id.desc()
+    )
 
 
 def matching_ids(terms: str, type_name: str):
@@ -200,9 +228,16 @@ def matching_ids(terms: str, type_name: str):
     return _match(query, terms, ranked=False)
 
 
+COUNT_LIMIT = 1000
+
+
 def search(terms: str, *, type_name: str | None = None, neighbourhood_id: int | None = None,
            category_id: int | None = None, page: int = 1, per_page: int = 20):
-    """Public entries matching ``terms`` (best first), as a Flask-SQLAlchemy pagination."""
+    """Public entries matching ``terms`` (best first), as a Flask-SQLAlchemy pagination.
+
+    Its ``total`` counts at most :data:`COUNT_LIMIT` entries (the pages reach that far); its
+    ``more`` is true when more match.
+    """
     query = db.select(SearchEntry).where(SearchEntry.is_public.is_(True))
     if type_name:
         query = query.where(SearchEntry.content_type == type_name)
@@ -215,7 +250,18 @@ def search(terms: str, *, type_name: str | None = None, neighbourhood_id: int | 
         query = _match(query, terms, ranked=True)
     else:
         query = query.order_by(SearchEntry.updated_at.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    # Counted up to COUNT_LIMIT + 1 only: a common word must not make every search read all its
+    # matches twice. The best COUNT_LIMIT results can be browsed; ``more`` says there are others.
+    found = db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
+    ) or 0
+    total = min(found, COUNT_LIMIT)
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.items = pagination.items[: max(total - (page - 1) * per_page, 0)]
+    pagination.total = total
+    pagination.more = found > COUNT_LIMIT
+    return pagination
 
 
 def visible_results(entries) -> list[tuple[SearchEntry, object]]:

@@ -77,3 +77,47 @@ def test_search_page_is_labelled_and_says_when_nothing_is_found(client):
     assert 'role="search"' in response.text
     assert '<label for="search-q">' in response.text
     assert "Nothing found" in response.text or "Aucun" in response.text
+
+
+def test_results_come_best_first(client, users, make_notice):
+    # Ranked by the database from the stored index: the notice all about trees first, then the
+    # one that mentions them once in a long text, though the latter is the most recent.
+    make_notice(users["resident"], title="Des arbres, des arbres et encore des arbres",
+                body="Planter des arbres dans chaque rue : des arbres fruitiers, des arbres d'ombre.")
+    make_notice(users["resident"], title="Réfection du parking de la mairie",
+                body="Refaire le marquage au sol, les places pour vélos, l'éclairage, les bordures, "
+                     "les poubelles, les bancs et, au fond, quelques arbres le long du mur.")
+    assert titles(client.get("/search/?q=arbres")) == [
+        "Des arbres, des arbres et encore des arbres",
+        "Réfection du parking de la mairie",
+    ]
+
+
+def test_a_search_costs_the_same_queries_whatever_the_number_of_matches(client, users, make_notice):
+    from core.testing import count_queries
+
+    for n in range(3):
+        make_notice(users["resident"], title=f"Jardin numéro {n}")
+    count_queries(client, "/search/?q=jardin")  # the first request also loads what the app keeps
+    few, _response = count_queries(client, "/search/?q=jardin")
+    for n in range(3, 25):
+        make_notice(users["resident"], title=f"Jardin numéro {n}")
+    many, response = count_queries(client, "/search/?q=jardin")
+    assert len(titles(response)) == 20  # one page
+    assert many == few
+
+
+def test_a_very_common_word_is_counted_up_to_a_limit_and_its_best_results_are_browsable(
+        client, users, make_notice, monkeypatch):
+    import core.search
+
+    monkeypatch.setattr(core.search, "COUNT_LIMIT", 5)
+    for n in range(8):
+        make_notice(users["resident"], title=f"Jardin numéro {n}")
+    response = client.get("/search/?q=jardin")
+    assert "More than 5 results for “jardin”; the best 5 are below." in response.text
+    assert len(titles(response)) == 5
+    # Pages beyond the limit show its last page rather than results past it.
+    assert len(titles(client.get("/search/?q=jardin&page=4"))) == 5
+    few = client.get("/search/?q=numéro 3")
+    assert "1 result for “numéro 3”" in few.text
