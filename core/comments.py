@@ -3,8 +3,10 @@
 A comment belongs to a piece of content by its type name and id. Comments form threads: a reply
 is attached to the first comment of its thread (``parent_id``) and remembers the comment it
 answers (``reply_to_id``), so a reply to a reply stays in the same thread, shown one level
-indented. Text is Markdown, rendered and sanitised when shown. Its author may change it during
-``COMMENT_EDIT_MINUTES``; moderators may hide it with a reason shown in its place.
+indented. An item's page shows a page of threads with the first replies of each; the rest of a
+long thread is on the thread's own page (a plain link, no JavaScript needed). Text is Markdown,
+rendered and sanitised when shown. Its author may change it during ``COMMENT_EDIT_MINUTES``;
+moderators may hide it with a reason shown in its place.
 
 Only confirmed accounts comment, while the content type's ``comments_open(item)`` says so
 (default: while the item is public). Commenting makes the author follow the item, and the
@@ -18,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -43,6 +45,10 @@ STANCES = (
 )
 MAX_LENGTH = 5000
 THREADS_PER_PAGE = 30
+# Replies shown under each thread on the item's page; "show the other replies" leads to the
+# thread's page, which shows them all, REPLIES_PER_PAGE at a time.
+REPLIES_SHOWN = 3
+REPLIES_PER_PAGE = 50
 
 
 class Comment(db.Model):
@@ -244,10 +250,16 @@ def edit_comment(comment: Comment, user, body: str, stance: str | None = None) -
 
 @dataclass
 class Thread:
-    """A first comment and its replies, oldest first."""
+    """A first comment and the replies shown with it, oldest first, out of ``reply_count``."""
 
     root: Comment
     replies: list[Comment] = field(default_factory=list)
+    reply_count: int = 0
+
+    @property
+    def more_replies(self) -> int:
+        """How many replies of the thread are not shown here (on the thread's page)."""
+        return max(self.reply_count - len(self.replies), 0)
 
 
 @dataclass
@@ -280,8 +292,10 @@ def _item_filter(item):
     return (Comment.content_type == item.content_type_name) & (Comment.content_id == item.id)
 
 
-def load_section(item, page: int = 1, per_page: int = THREADS_PER_PAGE) -> CommentSection:
-    """One page of ``item``'s threads, in two queries whatever their length (authors joined)."""
+def load_section(item, page: int = 1, per_page: int = THREADS_PER_PAGE,
+                 replies_shown: int = REPLIES_SHOWN) -> CommentSection:
+    """One page of ``item``'s threads with the first ``replies_shown`` replies of each and the
+    number of the others, in two queries whatever their length (authors joined)."""
     key = _item_filter(item)
     roots = db.session.scalar(
         select(func.count()).select_from(Comment).where(key, Comment.parent_id.is_(None))
@@ -298,17 +312,30 @@ def load_section(item, page: int = 1, per_page: int = THREADS_PER_PAGE) -> Comme
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
-        query = (
-            select(Comment)
+        # Number each thread's comments (its first comment is 1: the lowest id of the thread)
+        # and count them, in the database: only what is shown is read.
+        thread_key = func.coalesce(Comment.parent_id, Comment.id)
+        numbered = (
+            select(
+                Comment.id.label("id"),
+                func.row_number().over(partition_by=thread_key, order_by=Comment.id).label("position"),
+                func.count().over(partition_by=thread_key).label("size"),
+            )
             .where(key, or_(Comment.id.in_(root_ids), Comment.parent_id.in_(root_ids)))
+            .subquery()
+        )
+        query = (
+            select(Comment, numbered.c.size)
+            .join(numbered, numbered.c.id == Comment.id)
+            .where(numbered.c.position <= replies_shown + 1)
             .order_by(Comment.id)
         )
         by_thread: dict[int, Thread] = {}
-        for comment in db.session.scalars(query).unique():
+        for comment, size in db.session.execute(query).unique():
             comment.attach_item(item)
             by_id[comment.id] = comment
             if comment.parent_id is None:
-                by_thread[comment.id] = Thread(comment)
+                by_thread[comment.id] = Thread(comment, reply_count=size - 1)
                 threads.append(by_thread[comment.id])
             elif comment.parent_id in by_thread:
                 by_thread[comment.parent_id].replies.append(comment)
@@ -324,10 +351,48 @@ def load_section(item, page: int = 1, per_page: int = THREADS_PER_PAGE) -> Comme
     )
 
 
+def load_thread(root: Comment, page: int = 1, per_page: int | None = None) -> CommentSection:
+    """A whole thread, for its own page: the first comment and a page of its replies."""
+    per_page = per_page or REPLIES_PER_PAGE
+    item = root.item
+    key = _item_filter(item) & (Comment.parent_id == root.id)
+    count = db.session.scalar(select(func.count()).select_from(Comment).where(key)) or 0
+    pages = max(1, math.ceil(count / per_page))
+    page = min(max(page, 1), pages)
+    replies = list(db.session.scalars(
+        select(Comment).where(key).order_by(Comment.id).limit(per_page).offset((page - 1) * per_page)
+    ))
+    # As on the item's page, "in reply to" links point only to comments shown on this page.
+    by_id = {root.id: root, **{reply.id: reply for reply in replies}}
+    for comment in by_id.values():
+        comment.attach_item(item)
+    return CommentSection(
+        item=item,
+        threads=[Thread(root, replies, reply_count=count)],
+        page=page,
+        pages=pages,
+        total=count,
+        is_open=comments_open(item),
+        refusal=refusal(item, current_user),
+        by_id=by_id,
+    )
+
+
 def comment_url(comment: Comment) -> str:
-    """The address of ``comment`` on its item's page (on the right page of threads)."""
+    """The address of ``comment``: on its item's page (on the right page of threads), or on its
+    thread's page when it is a reply beyond those the item's page shows."""
     item = comment.item
     root_id = comment.parent_id or comment.id
+    if comment.parent_id is not None:
+        before = db.session.scalar(
+            select(func.count()).select_from(Comment).where(
+                Comment.parent_id == root_id, Comment.id < comment.id
+            )
+        ) or 0
+        if before >= REPLIES_SHOWN:
+            page = before // REPLIES_PER_PAGE + 1
+            args = {"page": page} if page > 1 else {}
+            return url_for("comments.thread", comment_id=root_id, **args) + f"#comment-{comment.id}"
     before = db.session.scalar(
         select(func.count()).select_from(Comment).where(
             _item_filter(item), Comment.parent_id.is_(None), Comment.id < root_id
@@ -447,6 +512,21 @@ def edit(comment_id: int):
             flash(_("Your comment has been changed."), "success")
             return redirect(comment_url(comment))
     return render_template("comments/form.html", item=comment.item, form=form, reply_to=None, comment=comment)
+
+
+@bp.get("/comments/<int:comment_id>/replies")
+def thread(comment_id: int):
+    """A thread on a page of its own: its first comment and all its replies, page by page."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not uses_comments(comment.item):
+        abort(404)
+    authorize(comment, "view")
+    if comment.parent_id is not None:
+        return redirect(url_for("comments.thread", comment_id=comment.parent_id))
+    value = request.args.get("page", "")
+    section = load_thread(comment, int(value) if value.isdigit() else 1)
+    return render_template("comments/thread.html", item=comment.item, section=section,
+                           thread=section.threads[0])
 
 
 def _register_globals(state):

@@ -269,3 +269,133 @@ def test_long_discussions_are_paged_by_thread(client, users, notice, make_user):
     assert "Later comments" in first.text
     second = client.get(f"/notices/{notice.id}?comments_page=2")
     assert f"Thread number {THREADS_PER_PAGE + 1}." in second.text and "Thread number 0." not in second.text
+
+
+def _thread_with_replies(notice, users, make_user, replies: int) -> Comment:
+    root = Comment(content_type=notice.content_type_name, content_id=notice.id,
+                   author_id=users["resident"].id, body="Where should the new bench go?")
+    db.session.add(root)
+    db.session.flush()
+    for n in range(replies):
+        author = make_user(f"answer{n}@example.org", f"Answerer {n}")
+        db.session.add(Comment(content_type=notice.content_type_name, content_id=notice.id,
+                               author_id=author.id, body=f"Reply number {n}.", parent_id=root.id,
+                               reply_to_id=root.id))
+    db.session.commit()
+    return root
+
+
+def test_long_threads_show_their_first_replies_and_link_to_the_others(client, users, notice, make_user):
+    from core.comments import REPLIES_SHOWN
+
+    root = _thread_with_replies(notice, users, make_user, REPLIES_SHOWN + 4)
+    page = client.get(f"/notices/{notice.id}").text
+    for n in range(REPLIES_SHOWN):
+        assert f"Reply number {n}." in page
+    assert f"Reply number {REPLIES_SHOWN}." not in page
+    # A plain link (no JavaScript) to the whole thread, saying how many replies it holds.
+    link = f'href="/comments/{root.id}/replies"'
+    assert link in page and "Show the 4 other replies" in page
+
+    thread = client.get(f"/comments/{root.id}/replies")
+    assert thread.status_code == 200
+    assert "Where should the new bench go?" in thread.text
+    for n in range(REPLIES_SHOWN + 4):
+        assert f"Reply number {n}." in thread.text
+    assert f"{REPLIES_SHOWN + 4} replies" in thread.text
+
+
+def test_a_short_thread_has_no_link_to_more_replies(client, users, notice, make_user):
+    from core.comments import REPLIES_SHOWN
+
+    _thread_with_replies(notice, users, make_user, REPLIES_SHOWN)
+    page = client.get(f"/notices/{notice.id}").text
+    assert f"Reply number {REPLIES_SHOWN - 1}." in page
+    assert "other repl" not in page
+
+
+def test_the_thread_page_is_paged_and_a_reply_opens_the_thread(client, users, notice, make_user, monkeypatch):
+    import core.comments
+
+    monkeypatch.setattr(core.comments, "REPLIES_PER_PAGE", 4)
+    root = _thread_with_replies(notice, users, make_user, 6)
+    first = client.get(f"/comments/{root.id}/replies")
+    assert "Reply number 3." in first.text and "Reply number 4." not in first.text
+    assert "Later replies" in first.text
+    second = client.get(f"/comments/{root.id}/replies?page=2")
+    assert "Reply number 5." in second.text and "Reply number 0." not in second.text
+
+    # A reply's own address leads to its thread.
+    reply_id = comments_of(notice)[-1].id
+    assert client.get(f"/comments/{reply_id}/replies").headers["Location"].endswith(f"/comments/{root.id}/replies")
+
+
+def test_replying_to_a_long_thread_lands_on_the_new_reply(client, users, login, notice, make_user):
+    from core.comments import REPLIES_SHOWN
+
+    root = _thread_with_replies(notice, users, make_user, REPLIES_SHOWN + 1)
+    login(client, users["resident"])
+    response = client.post(f"/content/noticeboard.notice/{notice.id}/comments?reply_to={root.id}",
+                           data={"body": "I agree with the others."})
+    new_reply = comments_of(notice)[-1]
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/comments/{root.id}/replies#comment-{new_reply.id}")
+    assert "I agree with the others." in client.get(response.headers["Location"]).text
+
+
+def test_threads_of_content_one_may_not_see_are_404(client, users, make_notice, make_user):
+    draft = make_notice(users["staff"], state="draft")
+    root = _thread_with_replies(draft, users, make_user, 1)
+    assert client.get(f"/comments/{root.id}/replies").status_code == 404
+    assert client.get("/comments/999999/replies").status_code == 404
+
+
+def test_an_item_page_costs_the_same_queries_whatever_the_length_of_its_threads(client, users, notice, make_user):
+    from core.testing import count_queries
+
+    root = _thread_with_replies(notice, users, make_user, 2)
+    count_queries(client, f"/notices/{notice.id}")
+    few, _response = count_queries(client, f"/notices/{notice.id}")
+    for n in range(10):
+        db.session.add(Comment(content_type=notice.content_type_name, content_id=notice.id,
+                               author_id=users["resident"].id, body=f"More {n}", parent_id=root.id,
+                               reply_to_id=root.id))
+    db.session.commit()
+    many, response = count_queries(client, f"/notices/{notice.id}")
+    assert "Show the 9 other replies" in response.text
+    assert many == few
+
+
+def test_a_crowd_of_followers_gets_its_mail_from_the_worker_and_none_is_lost(
+        client, users, login, notice, make_user, smtp):
+    import time
+
+    from core.jobs import worker_round
+    from core.mail import IMMEDIATE_LIMIT, OutboxMessage
+
+    followers = [make_user(f"follower{n}@example.org", f"Follower {n}", locale="en")
+                 for n in range(IMMEDIATE_LIMIT + 3)]
+    for follower in followers:
+        follow(follower, notice)
+    db.session.commit()
+    login(client, users["resident"])
+    comment_on(client, notice, "Count us all in.")
+
+    # The request sent only the first few mails; the others wait in the outbox, due now.
+    time.sleep(0.3)  # the SMTP server receives in another thread
+    queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert queued >= len(followers)  # the followers, and the notice's author who follows it
+    assert len(smtp.messages) == IMMEDIATE_LIMIT
+    pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
+    assert len(pending) == queued - IMMEDIATE_LIMIT
+
+    worker_round()
+    for follower in followers:
+        [mail] = smtp.wait_for(follower.email)
+        assert notice.title in body(mail)
+    time.sleep(0.3)
+    assert len(smtp.messages) == queued  # every mail once, none twice
+    db.session.expire_all()
+    assert db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
+    ) == 0
