@@ -2,9 +2,11 @@
 
 :func:`send_mail` renders a message in the recipient's language and adds it to the outbox in the
 caller's transaction, so a mail exists exactly when the change that caused it was committed.
-Delivery is tried at the end of the request (``MAIL_SEND_IMMEDIATELY``) and by the worker
-(``flask --app core worker``), with retries and growing delays; a failing mail server never
-breaks a request nor loses a message.
+Delivery is tried at the end of the request (``MAIL_SEND_IMMEDIATELY``) for the first
+``MAIL_IMMEDIATE_LIMIT`` messages it queued (default :data:`IMMEDIATE_LIMIT`), and by the worker
+(``flask --app core worker``) for everything else, with retries and growing delays: a request that
+notifies thousands of followers answers at once and their mails wait, safely, in the outbox. A
+failing mail server never breaks a request nor loses a message.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from .database import UTCDateTime, db, utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
+# At most this many of a request's mails are sent before it answers (``MAIL_IMMEDIATE_LIMIT``
+# overrides it; 0 leaves them all to the worker): the first few (a confirmation, a password
+# reset, a small discussion's followers) go at once, a crowd of followers waits for the worker.
+IMMEDIATE_LIMIT = 5
 # Delay before attempt n+1 (minutes); the last value repeats.
 BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60, 120, 240)
 
@@ -153,11 +159,16 @@ def deliver_due(limit: int = 100) -> int:
 
 
 def deliver_new_mail_after_request(response):
-    """``after_request`` handler: send what this request queued, if it was committed."""
+    """``after_request`` handler: send the first mails this request queued, if it was committed.
+
+    At most ``MAIL_IMMEDIATE_LIMIT`` of them (the oldest first); the others stay pending in the
+    outbox, due now, for the worker's next round.
+    """
     queued = g.pop("_civique_new_mail", None)
     if not queued or not current_app.config["MAIL_SEND_IMMEDIATELY"]:
         return response
-    ids = [m.id for m in queued if m.id is not None]
+    limit = current_app.config.get("MAIL_IMMEDIATE_LIMIT", IMMEDIATE_LIMIT)
+    ids = sorted(m.id for m in queued if m.id is not None)[: max(int(limit), 0)]
     if not ids:
         return response
     try:
