@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.content import ContentMixin
@@ -74,6 +74,14 @@ class Idea(ContentMixin, db.Model):
     """An idea for the common good, put forward by a resident."""
 
     __tablename__ = "idea_box_idea"
+    __table_args__ = (
+        # The list of ideas filtered by neighbourhood and sorted (newest, most supported), and
+        # the whole list newest first: read in index order, a page stops after its rows.
+        Index("ix_idea_box_idea_neighbourhood_newest", "neighbourhood_id", "published_at", "id"),
+        Index("ix_idea_box_idea_neighbourhood_supports", "neighbourhood_id", "support_count",
+              "published_at", "id"),
+        Index("ix_idea_box_idea_newest", "published_at", "id"),
+    )
     content_type_name = "idea_box.idea"
 
     title: Mapped[str] = mapped_column(String(150))

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import BigInteger, case, cast, select
+from sqlalchemy.orm import lazyload
 
 from core.attachments import AttachmentRefused, attachments_of, save_upload
 from core.database import db
@@ -163,11 +164,14 @@ def detail(id: int):
     """The idea, its supports, its timeline, the city's answer, its study once decided, its
     implementation once accepted, and its comments."""
     idea = get_or_404(Idea, id)
-    steps: list[ImplementationStep] = list(idea.steps)
+    show_implementation = idea.state in ACCEPTED
     files = attachments_of(idea)
+    # The steps are read when they are shown, or to tell their photos from the idea's images.
+    steps: list[ImplementationStep] = list(idea.steps) if show_implementation or files else []
     step_photo_ids = {step.photo_id for step in steps if step.photo_id}
+    # Only their titles and addresses are shown: none of an idea's related rows is joined.
     merged_from = db.session.scalars(
-        public_ideas().where(Idea.merged_into_id == idea.id).order_by(Idea.id)
+        public_ideas().where(Idea.merged_into_id == idea.id).order_by(Idea.id).options(lazyload("*"))
     ).all()
     return render_template(
         "idea_box/detail.html",
@@ -177,8 +181,8 @@ def detail(id: int):
         images=[f for f in files if f.id not in step_photo_ids],
         step_photos={f.id: f for f in files if f.id in step_photo_ids},
         merged_from=merged_from,
-        show_study=idea.study is not None and idea.state in DECIDED + ACCEPTED,
-        show_implementation=idea.state in ACCEPTED,
+        show_study=idea.state in DECIDED + ACCEPTED and idea.study is not None,
+        show_implementation=show_implementation,
         can_submit=submissions_open(),
     )
 
