@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.database import db
 
@@ -23,8 +24,17 @@ def figures_of(finance_year: FinanceYear) -> Figures:
 
 
 def table() -> list[tuple[FinanceYear, dict[str, float | None]]]:
-    """Each year with every indicator's value."""
-    return [(year, compute(figures_of(year))) for year in years()]
+    """Each year with every indicator's value (every year's lines read in one query)."""
+    rows = db.session.scalars(
+        select(FinanceYear).options(selectinload(FinanceYear.lines)).order_by(FinanceYear.year)
+    )
+    return [(year, compute(figures_of(year))) for year in rows]
+
+
+def latest_row() -> tuple[FinanceYear, dict[str, float | None]] | None:
+    """The latest year with every indicator's value (only that year's lines are read)."""
+    latest = db.session.scalar(select(FinanceYear).order_by(FinanceYear.year.desc()).limit(1))
+    return (latest, compute(figures_of(latest))) if latest is not None else None
 
 
 def comparisons() -> dict[tuple[int, str], Comparison]:

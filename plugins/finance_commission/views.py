@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.bodies import ensure_body, register_pages
+from core.bodies import Body, ensure_body, register_pages
 from core.database import db
 from core.i18n import euros
 from core.permissions import get_or_404, login_required
@@ -22,7 +22,7 @@ from core.workflows import start
 from . import COMMISSION_SLUG, NAME, WORKFLOW
 from .forms import CommissionAnswerForm, DeclineForm, QuestionForm
 from .indicators import BY_KEY, EUROS, INDICATORS, PERCENT, PER_INHABITANT, debt_capacity_level
-from .ledger import comparisons, figures_of, hundred_euros, series, table, years
+from .ledger import comparisons, figures_of, hundred_euros, latest_row, series, table, years
 from .models import MANAGE, FinanceYear, Question
 
 bp = Blueprint(NAME, __name__, url_prefix="/finances", template_folder="templates")
@@ -59,10 +59,12 @@ def formatted(value, unit: str) -> str:
 
 def commission():
     """The finance commission (a body of the core's service), created on first use."""
-    body = ensure_body(NAME, COMMISSION_SLUG, _("Extra-municipal finance commission"),
-                       _("Residents and elected officials who follow the city's finances, meet in "
-                         "public and answer residents' questions."))
-    db.session.commit()
+    body = db.session.scalar(select(Body).where(Body.owner == NAME, Body.slug == COMMISSION_SLUG))
+    if body is None:  # first visit: create it (a page that only reads commits nothing)
+        body = ensure_body(NAME, COMMISSION_SLUG, _("Extra-municipal finance commission"),
+                           _("Residents and elected officials who follow the city's finances, meet in "
+                             "public and answer residents' questions."))
+        db.session.commit()
     return body
 
 
@@ -74,13 +76,12 @@ def _finance_value(value, unit):
 @bp.get("/")
 def index():
     """The latest year's indicators, the commission, the latest questions."""
-    rows = table()
-    latest = rows[-1] if rows else None
+    latest = latest_row()
     questions = db.session.scalars(
         _public_questions().order_by(Question.published_at.desc(), Question.id.desc()).limit(5)
     ).all()
     return render_template("finance_commission/index.html", latest=latest, indicators=INDICATORS,
-                           body=commission(), questions=questions, years=[y for y, _v in rows],
+                           body=commission(), questions=questions,
                            owner=NAME)
 
 

@@ -85,3 +85,21 @@ def test_open_data_exports_the_accounts_in_the_scdl_format(client, login, users,
     assert client.get("/open-data/city-accounts.csv").get_data(as_text=True) == csv_text
     indicators = client.get("/open-data/finance-indicators.json").get_json()
     assert "460.0" in str(indicators)
+
+
+def test_the_finances_page_shows_the_latest_year_in_the_same_queries_whatever_the_years(
+        app, client, login, users, upload, sample):
+    from core.testing import count_queries
+
+    login(client, users["staff"])
+    upload(client, sample("simple.csv").replace(b"2024,", b"2020,"), year=2020)
+    visitor = app.test_client()
+    count_queries(visitor, "/finances/")  # the first visit creates the commission
+    few, _page = count_queries(visitor, "/finances/")
+    for year in (2021, 2022, 2023, 2024):
+        population = 100000 + year
+        upload(client, sample("simple.csv").replace(b"2024,", f"{year},".encode()), year=year,
+               population=population)
+    many, page = count_queries(visitor, "/finances/")
+    assert many == few
+    assert "The indicators of 2024" in page.text and "102,024" in page.text
