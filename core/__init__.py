@@ -92,6 +92,7 @@ def _init_extensions(app: Flask, plugins) -> None:
     from .permissions import AnonymousUser
 
     db.init_app(app)
+    _tune_postgresql_sessions(app)
 
     migration_dirs = [str(Path(__file__).parent / "migrations" / "versions")]
     for dirs in plugins.hook.migration_dirs():
@@ -138,6 +139,32 @@ def _init_extensions(app: Flask, plugins) -> None:
 
     app.after_request(mail.deliver_new_mail_after_request)
     app.after_request(jobs.dispatch_new_jobs_after_request)
+
+
+# Session settings of every PostgreSQL connection (``POSTGRESQL_SESSION_SETTINGS`` replaces them).
+# The ORM's pages load an item with its many-to-one relations joined (author, neighbourhood,
+# category...): with the default join_collapse_limit PostgreSQL tries every order of those joins
+# and spends more time planning (about 3 ms for an idea with six joined relations) than running
+# the query (0.1 ms). At 1 it joins in the order written (the item first, as the ORM writes it).
+POSTGRESQL_SESSION_SETTINGS = {"join_collapse_limit": "1"}
+
+
+def _tune_postgresql_sessions(app: Flask) -> None:
+    """Apply the PostgreSQL session settings to each new connection of the app's engine."""
+    from sqlalchemy import event
+
+    settings = app.config.get("POSTGRESQL_SESSION_SETTINGS", POSTGRESQL_SESSION_SETTINGS)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql" or not settings:
+        return
+
+    @event.listens_for(engine, "connect")
+    def apply_settings(dbapi_connection, connection_record):
+        with dbapi_connection.cursor() as cursor:
+            for name, value in settings.items():
+                cursor.execute("SELECT set_config(%s, %s, false)", (name, str(value)))
+        dbapi_connection.commit()
 
 
 def _alembic_version_locations(config):

@@ -3,6 +3,10 @@
 A value is resolved in this order: what an admin saved on the settings page, then the
 configuration (``app.config["<PLUGIN>"]["<NAME>"]`` from the instance file, or the environment
 variable ``CIVIQUE_<PLUGIN>__<NAME>``), then the declared default.
+
+What plugins declare is read once per app (it cannot change while the app runs). What admins
+saved is read from the database once per request (one query of a few rows, about 0.1 ms), never
+kept longer: a value an admin saves is seen at once by every instance, with no cache to invalidate.
 """
 
 from __future__ import annotations
@@ -33,19 +37,31 @@ class SettingValue(db.Model):
 
 def declared_settings() -> dict[str, list[SettingSpec]]:
     """Plugin name -> its declared settings, for the enabled plugins that declare some."""
-    from .plugins import manager
+    return {plugin: list(specs) for plugin, specs in _declarations()[0].items()}
 
-    result: dict[str, list[SettingSpec]] = {}
-    for plugin, specs in manager().each("register_settings"):
-        result.setdefault(plugin, []).extend(specs)
-    return result
+
+def _declarations() -> tuple[dict[str, list[SettingSpec]], dict[tuple[str, str], SettingSpec]]:
+    """The declared settings, by plugin and by (plugin, name): asked of the plugins once per app."""
+    cached = current_app.extensions.get("civique.settings")
+    if cached is None:
+        from .plugins import manager
+
+        by_plugin: dict[str, list[SettingSpec]] = {}
+        for plugin, specs in manager().each("register_settings"):
+            by_plugin.setdefault(plugin, []).extend(specs)
+        by_name: dict[tuple[str, str], SettingSpec] = {}
+        for plugin, specs in by_plugin.items():
+            for spec in specs:
+                by_name.setdefault((plugin, spec.name), spec)
+        cached = current_app.extensions["civique.settings"] = (by_plugin, by_name)
+    return cached
 
 
 def find_spec(plugin: str, name: str) -> SettingSpec:
-    for spec in declared_settings().get(plugin, []):
-        if spec.name == name:
-            return spec
-    raise KeyError(f"Plugin '{plugin}' declares no setting '{name}'.")
+    spec = _declarations()[1].get((plugin, name))
+    if spec is None:
+        raise KeyError(f"Plugin '{plugin}' declares no setting '{name}'.")
+    return spec
 
 
 def coerce(spec: SettingSpec, raw: Any) -> Any:

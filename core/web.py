@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import urlsplit
 
 from flask import current_app, g, render_template, request
 from markupsafe import escape
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -51,6 +52,43 @@ def nav_entries():
     return g._civique_nav
 
 
+def _translations():
+    """The current locale's translations, as Flask-Babel gives them, looked up once per request
+    (and again whenever ``force_locale`` changes the locale, e.g. for a recipient's mail).
+
+    Templates translate dozens to hundreds of strings per page; Flask-Babel's own lookup goes
+    through several context-local objects each time.
+    """
+    ctx = g.get("_flask_babel")
+    if ctx is not None:
+        memo = getattr(ctx, "civique_translations", None)
+        if memo is not None and memo[0] is getattr(ctx, "babel_locale", None):
+            return memo[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel")
+    locale = getattr(ctx, "babel_locale", None) if ctx is not None else None
+    if locale is not None:
+        ctx.civique_translations = (locale, translations)
+    return translations
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_of(text: str):
+    return render_markdown(text)
+
+
+def markdown_filter(text):
+    """The ``markdown`` filter: :func:`core.markdown.render_markdown`, remembered per text.
+
+    Rendering is a pure function of the text (Markdown, then sanitising), and a discussion's
+    page shows the same comments to every visitor: each worker keeps its most recent results
+    (at most 4,096 texts), which nothing else must see or invalidate.
+    """
+    if not text:
+        return render_markdown(text)
+    return _markdown_of(str(text))
+
+
 def render_error(code: int, message=None):
     """The translated error page; a bare page if even the layout cannot render (database down)."""
     title, default_message = ERRORS.get(code, ERRORS[500])
@@ -87,7 +125,14 @@ def init_app(app) -> None:
             context.update(extra or {})
         return context
 
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.globals["safe_next"] = safe_next
     # Globals (not only context) so that imported macros see them without "with context".
