@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if instance_path:
         instance_path = str(Path(instance_path).resolve())
     app = CiviqueFlask(__name__, instance_path=instance_path, instance_relative_config=True)
+    from .web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids too large are a 404
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("civique.cfg", silent=True)
     app.config.from_prefixed_env("CIVIQUE")
@@ -90,6 +93,7 @@ def _init_extensions(app: Flask, plugins) -> None:
     from . import i18n, jobs, mail
     from .accounts.models import User
     from .permissions import AnonymousUser
+    from .web import whole_number
 
     db.init_app(app)
     _tune_postgresql_sessions(app)
@@ -130,9 +134,10 @@ def _init_extensions(app: Flask, plugins) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, version = session_id.partition(":")
-        if not user_id.isdigit():
+        user_id = whole_number(user_id)
+        if user_id is None:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, user_id)
         if user is None or not user.is_active or str(user.session_version) != version:
             return None
         return user

@@ -28,6 +28,7 @@ from .declarations import AdminPage, PermissionSpec
 from .events import WorkflowTransitioned, emit
 from .hookspecs import hookimpl
 from .permissions import authorize, login_required, permission_required
+from .web import whole_number
 
 bp = Blueprint("answers", __name__)
 
@@ -226,7 +227,7 @@ def held():
     rows = [(a, a.item) for a in answers]
     rows = [(a, item) for a, item in rows if item is not None and may_answer(current_user, item)]
     if request.method == "POST":
-        chosen = {int(v) for v in request.form.getlist("answer") if v.isdigit()}
+        chosen = {whole_number(v) for v in request.form.getlist("answer")} - {None}
         selected = [(a, item) for a, item in rows if a.id in chosen]
         if not selected:
             flash(_("Tick at least one answer to publish."), "error")

@@ -35,6 +35,7 @@ from .follows import follow
 from .hookspecs import hookimpl
 from .notifications import notify_followers
 from .permissions import authorize, deny, login_required
+from .web import whole_number
 
 bp = Blueprint("comments", __name__)
 
@@ -444,8 +445,7 @@ def _item_or_404(type_name: str, item_id: int):
 
 
 def _page_arg() -> int:
-    value = request.args.get("comments_page", "")
-    return int(value) if value.isdigit() else 1
+    return whole_number(request.args.get("comments_page"), 0) or 1
 
 
 @bp.route("/content/<type_name>/<int:id>/comments", methods=["GET", "POST"])
@@ -456,7 +456,8 @@ def post(type_name: str, id: int):
     reply_to = None
     reply_to_id = request.values.get("reply_to", "")
     if reply_to_id:
-        reply_to = db.session.get(Comment, int(reply_to_id)) if reply_to_id.isdigit() else None
+        number = whole_number(reply_to_id)
+        reply_to = db.session.get(Comment, number) if number is not None else None
         if reply_to is None or (reply_to.content_type, reply_to.content_id) != (type_name, id):
             abort(404)
         reply_to.attach_item(item)
@@ -523,8 +524,7 @@ def thread(comment_id: int):
     authorize(comment, "view")
     if comment.parent_id is not None:
         return redirect(url_for("comments.thread", comment_id=comment.parent_id))
-    value = request.args.get("page", "")
-    section = load_thread(comment, int(value) if value.isdigit() else 1)
+    section = load_thread(comment, whole_number(request.args.get("page"), 0) or 1)
     return render_template("comments/thread.html", item=comment.item, section=section,
                            thread=section.threads[0])
 

@@ -40,7 +40,7 @@ from .declarations import AdminPage, PermissionSpec
 from .hookspecs import hookimpl
 from .notifications import notify
 from .permissions import authorize, login_required, permission_required
-from .web import safe_next
+from .web import safe_next, whole_number
 
 bp = Blueprint("moderation", __name__)
 
@@ -608,8 +608,7 @@ def report_page(target_type: str, target_id: int):
 @permission_required(PERMISSION)
 def queue_page():
     """The moderators' queue."""
-    value = request.args.get("page", "")
-    page = queue(int(value) if value.isdigit() else 1)
+    page = queue(whole_number(request.args.get("page"), 0) or 1)
     return render_template("moderation/queue.html", page=page)
 
 

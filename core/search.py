@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from .content import ContentMixin, item_title, registry, types_using
 from .database import UTCDateTime, db, utcnow
 from .taxonomy import category_choices, neighbourhood_choices
+from .web import whole_number
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -287,8 +288,7 @@ def visible_results(entries) -> list[tuple[SearchEntry, object]]:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name))
 
 
 @bp.get("/")

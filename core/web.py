@@ -12,10 +12,34 @@ from flask_babel import get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from .i18n import euros, language_name
 from .markdown import render_markdown
 from .plugins import manager
+
+# The largest id a table's primary key holds (PostgreSQL's ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def whole_number(value, default=None, maximum: int = MAX_ID):
+    """``value`` (text from a URL or a form) as a whole number from 0 to ``maximum``, or
+    ``default`` when it is anything else: empty, signed, "²", "٤", "1e3", or too large for an id
+    (which the database would refuse with an error instead of finding nothing)."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(maximum)):
+        return default
+    number = int(value)
+    return number if number <= maximum else default
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a whole number an id can be. A larger one is a page not
+    found, not a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
 
 log = logging.getLogger(__name__)
 

@@ -34,6 +34,7 @@ from ..permissions import (
 from ..plugins import collect
 from ..settings import SettingValue, declared_settings, get_setting, save_setting
 from ..taxonomy import Category, Neighbourhood
+from ..web import whole_number
 from . import forms
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -79,8 +80,7 @@ def admin_navigation() -> dict[str, Any]:
 
 def page_number() -> int:
     """The page asked for in the query string (1 when missing or not a number)."""
-    value = request.args.get("page", "")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return whole_number(request.args.get("page"), 0) or 1
 
 
 @bp.get("/")

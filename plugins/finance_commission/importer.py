@@ -148,7 +148,7 @@ def _common(year_value: str, year: int, section: str, direction: str, operation:
     if real is None:
         raise ValueError(_l("Unknown operation “%(value)s” (real or order expected).", value=operation))
     account = (account or "").strip()
-    if not account.isdigit() or len(account) > 20:
+    if not (account.isascii() and account.isdigit()) or len(account) > 20:
         raise ValueError(_l("The account number “%(value)s” is not a number.", value=account))
     return section_code, direction_code, real, account
 

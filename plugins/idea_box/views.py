@@ -27,6 +27,7 @@ from core.search import fold, matching_ids
 from core.supports import preload_supports
 from core.taxonomy import category_choices, neighbourhood_choices
 from core.workflows import TransitionRefused, apply_and_commit, start
+from core.web import whole_number
 
 from . import ACCEPTED, DECIDED, IDEA, IN_STUDY, OPEN_FOR_SUPPORT, PUBLIC_STATES, WORKFLOW
 from .forms import IdeaForm
@@ -76,8 +77,7 @@ def public_ideas():
 
 def int_arg(name: str) -> int | None:
     """A whole number from the query string, or ``None`` (missing or not a number)."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name))
 
 
 def visitor_seed() -> int:
