@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .web import CiviqueRequest, IdConverter
 
 __version__ = "0.1.0"
 
@@ -21,7 +22,10 @@ log = logging.getLogger(__name__)
 
 
 class CiviqueFlask(Flask):
-    """Flask, with the municipality's template folder looked up before everything else."""
+    """Flask, with the municipality's template folder looked up before everything else, and
+    requests whose text never carries a NUL character (:class:`core.web.CiviqueRequest`)."""
+
+    request_class = CiviqueRequest
 
     def create_global_jinja_loader(self):
         overrides = self.config.get("TEMPLATE_OVERRIDES_FOLDER") or os.path.join(
@@ -40,8 +44,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     if instance_path:
         instance_path = str(Path(instance_path).resolve())
     app = CiviqueFlask(__name__, instance_path=instance_path, instance_relative_config=True)
-    from .web import IdConverter
-
     app.url_map.converters["int"] = IdConverter  # before any route: ids too large are a 404
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("civique.cfg", silent=True)

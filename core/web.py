@@ -11,8 +11,11 @@ from markupsafe import escape
 from flask_babel import get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 from .i18n import euros, language_name
 from .markdown import render_markdown
@@ -31,6 +34,29 @@ def whole_number(value, default=None, maximum: int = MAX_ID):
         return default
     number = int(value)
     return number if number <= maximum else default
+
+
+def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
+    if not any("\x00" in value for value in values.values() if isinstance(value, str)):
+        return values
+    return ImmutableMultiDict([(key.replace("\x00", ""), value.replace("\x00", ""))
+                               for key, value in values.items(multi=True)])
+
+
+class CiviqueRequest(Request):
+    """Flask's request, with NUL characters removed from the query string and form fields.
+
+    Nobody types them; PostgreSQL refuses them in text, so a form carrying one (pasted, or sent
+    by a robot) would fail when saved instead of being saved without it.
+    """
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _without_nul(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 
 class IdConverter(IntegerConverter):

@@ -14,23 +14,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import EVERYONE, OUTCOMES, QUESTION_KINDS, RESIDENTS
-from .rules import without_nul
 
 # A scale left empty by the staff runs from 1 to 5.
 SCALE_DEFAULTS = (1, 5)
-
-
-def _drop_nul(value):
-    return without_nul(value) if isinstance(value, str) else value
-
-
-class Form(FlaskForm):
-    """The plugin's forms: NUL characters are dropped from whatever is typed in any field."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = [*unbound_field.kwargs.get("filters", ()), _drop_nul]
-            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 def _required(message=None):
@@ -60,7 +46,7 @@ OUTCOME_LABELS = {
 }
 
 
-class ConsultationForm(Form):
+class ConsultationForm(FlaskForm):
     """Prepare a consultation: what it is about, when, who takes part, and its parts."""
 
     title = StringField(
@@ -109,7 +95,7 @@ class ConsultationForm(Form):
             raise ValidationError(_l("Choose at least one part: a questionnaire, proposals or arguments."))
 
 
-class QuestionForm(Form):
+class QuestionForm(FlaskForm):
     """A question of the questionnaire."""
 
     label = StringField(
@@ -173,7 +159,7 @@ class QuestionForm(Form):
         return valid
 
 
-class ProposalForm(Form):
+class ProposalForm(FlaskForm):
     """A participant's proposal."""
 
     title = StringField(
@@ -188,7 +174,7 @@ class ProposalForm(Form):
     )
 
 
-class OutcomeForm(Form):
+class OutcomeForm(FlaskForm):
     """What we heard and what we decided (the proposals' outcomes are read from the page)."""
 
     synthesis = TextAreaField(

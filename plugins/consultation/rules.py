@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, select
 
 from core.database import db
 from core.follows import follow
+from core.web import whole_number
 from core.workflows import announce, move
 
 from .models import (
@@ -30,6 +31,9 @@ from .models import (
 log = logging.getLogger(__name__)
 
 SHORT_TEXT_MAX, LONG_TEXT_MAX = 300, 5000
+
+# Ranks and scale values are small numbers; more digits than this is not an answer.
+RANK_OR_SCALE_MAX = 999_999
 
 
 def today() -> date:
@@ -179,10 +183,10 @@ def read_submission(consultation: Consultation, form) -> Submission:
     for question in consultation.questions:
         name = f"q{question.id}"
         if question.kind == RANKING:
-            sent = [f"{o.id}:{without_nul(form.get(f'{name}-{o.id}', '')).strip()}" for o in question.options]
+            sent = [f"{o.id}:{form.get(f'{name}-{o.id}', '').strip()}" for o in question.options]
             submission.raw[question.id] = [s for s in sent if not s.endswith(":")]
         else:
-            submission.raw[question.id] = [v for v in map(without_nul, form.getlist(name)) if v.strip()]
+            submission.raw[question.id] = [v for v in form.getlist(name) if v.strip()]
         error = _check(question, submission)
         if error:
             submission.errors[question.id] = str(error)
@@ -210,7 +214,7 @@ def _check(question: Question, submission: Submission):
         ranks = {}
         for pair in sent:
             option_id, _sep, rank = pair.partition(":")
-            number = whole_number(rank)
+            number = whole_number(rank, maximum=RANK_OR_SCALE_MAX)
             if number is None or not 1 <= number <= len(question.options):
                 return _l("Give each item a different rank from 1 to %(count)s.", count=len(question.options))
             ranks[int(option_id)] = number
@@ -219,7 +223,7 @@ def _check(question: Question, submission: Submission):
         for option_id, rank in ranks.items():
             submission.values.append(AnswerValue(question_id=question.id, option_id=option_id, rank=rank))
     elif question.kind == SCALE:
-        number = whole_number(sent[0])
+        number = whole_number(sent[0], maximum=RANK_OR_SCALE_MAX)
         if len(sent) != 1 or number is None or not question.scale_min <= number <= question.scale_max:
             return _l("Choose a value from %(min)s to %(max)s.", min=question.scale_min, max=question.scale_max)
         submission.values.append(AnswerValue(question_id=question.id, number=number))
@@ -231,20 +235,6 @@ def _check(question: Question, submission: Submission):
                       count=format_number(len(text)))
         submission.values.append(AnswerValue(question_id=question.id, text=text, moderation=PENDING))
     return None
-
-
-def whole_number(value: str, digits: int = 6) -> int | None:
-    """``value`` as a whole number of at most ``digits`` ASCII digits, else ``None`` (so that
-    "²", "4.5" or a thousand digits get a message, never an error page)."""
-    value = value.strip()
-    if not value.isascii() or not value.isdigit() or len(value) > digits:
-        return None
-    return int(value)
-
-
-def without_nul(text: str) -> str:
-    """``text`` without NUL characters: nobody types them, and PostgreSQL refuses them in text."""
-    return text.replace("\x00", "")
 
 
 def save_response(consultation: Consultation, user, submission: Submission) -> tuple[Response, bool]:

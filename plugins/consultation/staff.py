@@ -25,6 +25,7 @@ from core.attachments import attachments_of
 from core.audit import record as audit
 from core.database import db
 from core.opendata import spreadsheet_safe
+from core.web import whole_number
 from core.permissions import get_or_404, permission_required
 from core.taxonomy import neighbourhood_choices
 from core.workflows import start
@@ -36,7 +37,7 @@ from .models import (
     Option, Question, Response,
 )
 from .results import ranked_proposals
-from .rules import has_answers, publication_blockers, response_count, whole_number, without_nul
+from .rules import has_answers, publication_blockers, response_count
 from .views import bp
 
 
@@ -261,7 +262,7 @@ def moderation(id: int):
         sent = {}
         for key, decision in request.form.items():
             name, _sep, value_id = key.partition("-")
-            number = whole_number(value_id, digits=9)
+            number = whole_number(value_id)
             if name == "answer" and number is not None and decision in (APPROVED, REJECTED, PENDING):
                 sent[number] = decision
         changed = 0
@@ -301,7 +302,7 @@ def outcome(id: int):
         values = {}
         for proposal in proposals:
             chosen = request.form.get(f"outcome-{proposal.id}", "")
-            reason = without_nul(request.form.get(f"reason-{proposal.id}", "")).strip()
+            reason = request.form.get(f"reason-{proposal.id}", "").strip()
             if chosen and chosen not in OUTCOMES:
                 errors[proposal.id] = _("Choose an outcome from the list.")
             elif chosen and not reason:

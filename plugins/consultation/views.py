@@ -25,6 +25,7 @@ from core.declarations import HomeBlock
 from core.follows import follow
 from core.permissions import get_or_404, login_required
 from core.supports import preload_supports
+from core.web import whole_number
 
 from . import WORKFLOW
 from .forms import KIND_LABELS, OUTCOME_LABELS, ProposalForm
@@ -34,7 +35,7 @@ from .models import (
 from .results import participant_count, proposals_by_support, question_results, ranked_proposals
 from .rules import (
     eligibility_label, follow_the_calendar, long_day, participation_refusal, publication_blockers,
-    raw_from_response, read_submission, response_count, response_of, save_response, whole_number,
+    raw_from_response, read_submission, response_count, response_of, save_response,
 )
 
 log = logging.getLogger(__name__)

@@ -399,3 +399,13 @@ def test_a_crowd_of_followers_gets_its_mail_from_the_worker_and_none_is_lost(
     assert db.session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
     ) == 0
+
+
+def test_a_comment_carrying_a_nul_character_is_saved_without_it(client, users, login, make_notice):
+    """Pasted text can carry NUL characters, which PostgreSQL refuses: the words are kept."""
+    notice = make_notice(users["resident"])
+    login(client, users["resident"])
+    response = client.post(f"/content/noticeboard.notice/{notice.id}/comments",
+                           data={"body": "Des bancs\x00 à l'ombre, s'il vous plaît."})
+    assert response.status_code == 302
+    assert comments_of(notice)[-1].body == "Des bancs à l'ombre, s'il vous plaît."
