@@ -9,7 +9,7 @@ rendered and sanitised when shown. Its author may change it during ``COMMENT_EDI
 moderators may hide it with a reason shown in its place.
 
 Only confirmed accounts comment, while the content type's ``comments_open(item)`` says so
-(default: while the item is public). Commenting makes the author follow the item, and the
+(default: while the item is public) and its ``can_comment(item, user)`` lets them. Commenting makes the author follow the item, and the
 item's followers are notified. The item's ``comment_count`` is kept in step in the same
 transaction, with an atomic ``UPDATE``.
 """
@@ -154,7 +154,8 @@ def refusal(item, user):
         return _l(
             "Confirm your e-mail address before commenting: follow the link in the mail we sent you."
         )
-    return None
+    check = item.content_type.can_comment
+    return check(item, user) if check is not None else None
 
 
 def _clean_body(body: str) -> str:

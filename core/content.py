@@ -106,6 +106,10 @@ class ContentType:
       translated sentence saying why not (not open for support, not a resident of the
       neighbourhood...). Default: confirmed accounts, while the item is public.
     - ``comments_open(item)``: whether new comments are accepted. Default: while public.
+    - ``can_comment(item, user)`` returns ``None`` when the (signed-in, confirmed) user may
+      comment on the item while comments are open, or a translated sentence saying why not
+      (for example: only the residents of the neighbourhoods concerned take part). Default:
+      everyone.
     - ``search_text(item)``: the text indexed besides the title. Default: ``item.body``.
     """
 
@@ -119,6 +123,7 @@ class ContentType:
     comment_stances: bool = False
     can_support: Callable[[Any, Any], Any] | None = None
     comments_open: Callable[[Any], bool] | None = None
+    can_comment: Callable[[Any, Any], Any] | None = None
     search_text: Callable[[Any], str] | None = None
     attachment_kinds: frozenset[str] = frozenset({"image", "pdf"})
     extra: dict = field(default_factory=dict)

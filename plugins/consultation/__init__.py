@@ -92,10 +92,17 @@ def _comments_open(consultation) -> bool:
     return consultation.has_arguments and accepts_answers(consultation) and not consultation.is_hidden
 
 
-def _can_support_proposal(proposal, user):
+def _takes_part_on_proposal(proposal, user):
     from .rules import participation_refusal
 
     return participation_refusal(proposal.consultation, user)
+
+
+def _can_argue(consultation, user):
+    """Who may take part writes arguments (residents of the neighbourhoods concerned...)."""
+    from .rules import participation_refusal
+
+    return participation_refusal(consultation, user)
 
 
 def _proposal_comments_open(proposal) -> bool:
@@ -114,6 +121,7 @@ CONSULTATION = ContentType(
     workflow=WORKFLOW,
     comment_stances=True,
     comments_open=_comments_open,
+    can_comment=_can_argue,
     attachment_kinds=frozenset({"image", "pdf"}),
 )
 
@@ -124,8 +132,9 @@ PROPOSAL = ContentType(
     model=Proposal,
     endpoint="consultation.proposal",
     services=frozenset({"comments", "supports", "follows", "moderation"}),
-    can_support=_can_support_proposal,
+    can_support=_takes_part_on_proposal,
     comments_open=_proposal_comments_open,
+    can_comment=_takes_part_on_proposal,
 )
 
 

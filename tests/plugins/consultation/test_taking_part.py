@@ -145,6 +145,33 @@ def test_only_residents_of_the_neighbourhoods_concerned_take_part_when_the_city_
     assert db.session.scalar(db.select(db.func.count()).select_from(Response)) == 1
 
 
+def test_arguments_and_comments_on_proposals_follow_who_may_take_part(
+        client, login, make_user, make_consultation, places):
+    from core.comments import Comment
+    from plugins.consultation.models import Proposal
+
+    consultation = make_consultation(eligibility="residents", neighbourhoods=[places["rebberg"]])
+    proposal = Proposal(consultation_id=consultation.id, title="A covered market", body="On Saturdays.",
+                        state="published")
+    db.session.add(proposal)
+    db.session.commit()
+    outsider = make_user("outsider@example.org", neighbourhood=places["dornach"])
+    neighbour = make_user("neighbour@example.org", neighbourhood=places["rebberg"])
+    argument = f"/content/consultation.consultation/{consultation.id}/comments"
+    remark = f"/content/consultation.proposal/{proposal.id}/comments"
+    login(client, outsider)
+    refused = client.post(argument, data={"body": "Too expensive.", "stance": "against"},
+                          follow_redirects=True)
+    assert "open to the residents of: Rebberg" in refused.text
+    client.post(remark, data={"body": "Why not on Sundays?"}, follow_redirects=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 0
+    client.post("/account/logout")
+    login(client, neighbour)
+    client.post(argument, data={"body": "The square needs shade.", "stance": "for"})
+    client.post(remark, data={"body": "Yes, with local farmers."})
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 2
+
+
 def test_visitors_must_log_in_to_answer(client, make_consultation):
     consultation = make_consultation()
     response = client.get(f"/consultations/{consultation.id}/take-part")
