@@ -148,19 +148,17 @@ def _init_extensions(app: Flask, plugins) -> None:
     app.after_request(jobs.dispatch_new_jobs_after_request)
 
 
-# Session settings of every PostgreSQL connection (``POSTGRESQL_SESSION_SETTINGS`` replaces them).
-# The ORM's pages load an item with its many-to-one relations joined (author, neighbourhood,
-# category...): with the default join_collapse_limit PostgreSQL tries every order of those joins
-# and spends more time planning (about 3 ms for an idea with six joined relations) than running
-# the query (0.1 ms). At 1 it joins in the order written (the item first, as the ORM writes it).
-POSTGRESQL_SESSION_SETTINGS = {"join_collapse_limit": "1"}
-
-
 def _tune_postgresql_sessions(app: Flask) -> None:
-    """Apply the PostgreSQL session settings to each new connection of the app's engine."""
+    """Apply ``POSTGRESQL_SESSION_SETTINGS`` to each new connection of the app's engine.
+
+    The ORM's pages load an item with its many-to-one relations joined (author, neighbourhood,
+    category...): with the default join_collapse_limit PostgreSQL tries every order of those
+    joins and spends more time planning (about 3 ms for an idea with six joined relations) than
+    running the query (0.1 ms). At 1 it joins in the order written, the item first.
+    """
     from sqlalchemy import event
 
-    settings = app.config.get("POSTGRESQL_SESSION_SETTINGS", POSTGRESQL_SESSION_SETTINGS)
+    settings = app.config.get("POSTGRESQL_SESSION_SETTINGS")
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "postgresql" or not settings:

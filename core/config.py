@@ -71,6 +71,13 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "Civique <no-reply@localhost>"
     # Try to deliver at the end of the request that queued a mail; the worker retries what fails.
     MAIL_SEND_IMMEDIATELY = True
+    # At most this many of a request's mails are sent before it answers; the worker sends the
+    # rest (a popular idea's thousands of followers do not hold the request up). 0: all by it.
+    MAIL_IMMEDIATE_LIMIT = 5
+
+    # Settings of every PostgreSQL connection. join_collapse_limit 1: the ORM's joins are
+    # planned in the order written (planning six joins took longer than running the query).
+    POSTGRESQL_SESSION_SETTINGS = {"join_collapse_limit": "1"}
 
     # Shared state between instances (rate limits, job queue). None: in-process memory.
     REDIS_URL = None

@@ -3,7 +3,7 @@
 :func:`send_mail` renders a message in the recipient's language and adds it to the outbox in the
 caller's transaction, so a mail exists exactly when the change that caused it was committed.
 Delivery is tried at the end of the request (``MAIL_SEND_IMMEDIATELY``) for the first
-``MAIL_IMMEDIATE_LIMIT`` messages it queued (default :data:`IMMEDIATE_LIMIT`), and by the worker
+``MAIL_IMMEDIATE_LIMIT`` messages it queued (5 by default), and by the worker
 (``flask --app core worker``) for everything else, with retries and growing delays: a request that
 notifies thousands of followers answers at once and their mails wait, safely, in the outbox. A
 failing mail server never breaks a request nor loses a message.
@@ -28,10 +28,6 @@ from .database import UTCDateTime, db, utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
-# At most this many of a request's mails are sent before it answers (``MAIL_IMMEDIATE_LIMIT``
-# overrides it; 0 leaves them all to the worker): the first few (a confirmation, a password
-# reset, a small discussion's followers) go at once, a crowd of followers waits for the worker.
-IMMEDIATE_LIMIT = 5
 # Delay before attempt n+1 (minutes); the last value repeats.
 BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60, 120, 240)
 
@@ -167,7 +163,7 @@ def deliver_new_mail_after_request(response):
     queued = g.pop("_civique_new_mail", None)
     if not queued or not current_app.config["MAIL_SEND_IMMEDIATELY"]:
         return response
-    limit = current_app.config.get("MAIL_IMMEDIATE_LIMIT", IMMEDIATE_LIMIT)
+    limit = current_app.config["MAIL_IMMEDIATE_LIMIT"]
     ids = sorted(m.id for m in queued if m.id is not None)[: max(int(limit), 0)]
     if not ids:
         return response

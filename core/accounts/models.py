@@ -39,8 +39,10 @@ class User(UserMixin, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")
+    # Loaded when asked for (the signed-in person's permissions), not with every author shown
+    # on a page; a list of people that shows their roles loads them in one query (selectinload).
     role_grants: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
 
     # --- Flask-Login ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from flask_babel import gettext as _, lazy_gettext as _l, ngettext, to_utc
 from flask_login import current_user
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, UserRole
 from ..audit import AuditEntry, record
@@ -108,7 +109,8 @@ def users():
         (name, spec.label) for name, spec in roles.items()
     ]
     form.validate()
-    query = db.select(User).order_by(func.lower(User.display_name), User.id)
+    query = (db.select(User).options(selectinload(User.role_grants))
+             .order_by(func.lower(User.display_name), User.id))
     terms = (form.q.data or "").strip() if not form.q.errors else ""
     if terms:
         query = query.where(or_(User.display_name.icontains(terms, autoescape=True),
