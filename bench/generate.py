@@ -3,8 +3,9 @@
 The schema is Civique's own (``flask --app core db upgrade`` on the bench database); the rows are
 written with PostgreSQL's ``COPY`` through psycopg, in the order the foreign keys need, with the
 counters (``support_count``, ``comment_count``) and the search index (``search_entry``) consistent
-with the rows, as the services would have left them. The finances (a few dozen lines a year) go
-through the plugin's own importer.
+with the rows, as the services would have left them. The consultations come from
+``bench/consultations.py`` in the same transaction; the finances (a few dozen lines a year) and
+the council draws go through their plugins' own code.
 
 Usage: ``python -m bench.generate city`` (or ``metropolis``, ``tiny``); ``--force`` rebuilds.
 """
@@ -24,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg
 
+from . import consultations
 from .settings import BIN, PASSWORD, ROOT, SCALES, Scale, app_environment, PG_SERVER
 
 IDEA_TYPE = "idea_box.idea"
@@ -122,13 +124,20 @@ def generated_scale(scale: Scale) -> dict | None:
     """What the bench database of ``scale`` holds, if it was fully generated, else ``None``."""
     try:
         with psycopg.connect(scale.url) as conn:
-            row = conn.execute("SELECT accounts, ideas, supports, comments FROM bench_dataset "
-                               "WHERE scale = %s", (scale.name,)).fetchone()
+            row = conn.execute("SELECT accounts, ideas, supports, comments, consultations, responses, "
+                               "draws FROM bench_dataset WHERE scale = %s", (scale.name,)).fetchone()
+            has_consultations = conn.execute(
+                "SELECT to_regclass('consultation_consultation') IS NOT NULL").fetchone()[0]
     except psycopg.Error:
+        return None  # not generated, or generated before the consultations were
+    if not has_consultations and "consultation" in os.environ.get("BENCH_PLUGINS", "consultation"):
+        return None  # generated without the plugin, which the servers will now enable
+    expected = (scale.accounts, scale.ideas, scale.supports, scale.comments)
+    expected += consultations.sizes(scale)[:2] if has_consultations else (0, 0)
+    if row is None or row[:6] != expected:
         return None
-    if row is None or row != (scale.accounts, scale.ideas, scale.supports, scale.comments):
-        return None
-    return {"accounts": row[0], "ideas": row[1], "supports": row[2], "comments": row[3]}
+    return dict(zip(("accounts", "ideas", "supports", "comments", "consultations", "responses", "draws"),
+                    row))
 
 
 # --- Rows -----------------------------------------------------------------------------------------
@@ -308,7 +317,8 @@ def follow_rows(ideas: Ideas, support_rows, comment_rows):
 
 
 BULK_TABLES = ("user_account", "idea_box_idea", "search_entry", "workflow_record", "support", "comment",
-               "follow")
+               "follow", "consultation_consultation", "consultation_question", "consultation_option",
+               "consultation_proposal", "consultation_response", "consultation_answer")
 
 
 def drop_indexes(cur) -> list[str]:
@@ -346,6 +356,10 @@ def fill(scale: Scale, password_hash: str, log=print) -> dict[str, int]:
         counts["user_account"] = copy_rows(cur, "user_account", USER_COLUMNS, users(scale, rng, password_hash))
         copy_rows(cur, "user_role", ("user_id", "role", "granted_at"),
                   ((1, "admin", NOW), (2, "moderator", NOW), (3, "staff", NOW)))
+        if cur.execute("SELECT to_regclass('consultation_consultation')").fetchone()[0]:
+            counts.update(consultations.fill(cur, scale, rng, NOW, copy_rows, log))
+        else:
+            log("  consultation is not enabled (no tables): no consultations")
         counts["idea_box_idea"] = copy_rows(cur, "idea_box_idea", IDEA_COLUMNS, idea_rows(ideas))
         counts["search_entry"] = copy_rows(cur, "search_entry", (
             "content_type", "content_id", "title", "body", "document", "neighbourhood_id", "category_id",
@@ -410,16 +424,18 @@ def load_finances(scale: Scale, log=print) -> int:
     return years
 
 
-def finish(scale: Scale, counts: dict[str, int], log=print) -> None:
+def finish(scale: Scale, counts: dict[str, int], draws: int, log=print) -> None:
     """Statistics for the planner, and the mark that says this scale is complete."""
     with psycopg.connect(scale.url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
         conn.execute("CREATE TABLE IF NOT EXISTS bench_dataset (scale text PRIMARY KEY, accounts int, "
-                     "ideas int, supports int, comments int, generated_at timestamptz DEFAULT now())")
-        conn.execute("INSERT INTO bench_dataset (scale, accounts, ideas, supports, comments) "
-                     "VALUES (%s, %s, %s, %s, %s)",
+                     "ideas int, supports int, comments int, consultations int, responses int, "
+                     "answers int, draws int, generated_at timestamptz DEFAULT now())")
+        conn.execute("INSERT INTO bench_dataset (scale, accounts, ideas, supports, comments, consultations, "
+                     "responses, answers, draws) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                      (scale.name, counts["user_account"], counts["idea_box_idea"], counts["support"],
-                      counts["comment"]))
+                      counts["comment"], counts.get("consultation_consultation", 0),
+                      counts.get("consultation_response", 0), counts.get("consultation_answer", 0), draws))
 
 
 def generate(scale: Scale, *, force: bool = False, log=print) -> float:
@@ -434,7 +450,8 @@ def generate(scale: Scale, *, force: bool = False, log=print) -> float:
     recreate_database(scale)
     counts = fill(scale, hash_password(PASSWORD), log=log)
     load_finances(scale, log=log)
-    finish(scale, counts, log=log)
+    draws = consultations.load_draws(scale, log=log)
+    finish(scale, counts, draws, log=log)
     elapsed = time.monotonic() - started
     log(f"{scale.database}: ready in {elapsed:.0f} s")
     return elapsed
