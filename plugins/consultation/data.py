@@ -94,7 +94,7 @@ def _result_rows():
     query = select(Consultation).where(Consultation.state.in_(RESULT_STATES),
                                        Consultation.is_hidden.is_(False)).order_by(Consultation.id)
     for consultation in db.session.scalars(query):
-        for result in question_results(consultation):
+        for result in question_results(consultation, texts_shown=0):
             question = result.question
             if question.is_text or result.withheld_below:
                 continue

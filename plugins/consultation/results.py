@@ -40,7 +40,10 @@ class QuestionResult:
     respondents: int = 0
     rows: list[Row] = field(default_factory=list)
     mean: float | None = None
+    # The first published free-text answers (all of them in the report), how many are
+    # published in all, and how many are not (waiting for moderation or set aside).
     texts: list[str] = field(default_factory=list)
+    texts_published: int = 0
     texts_waiting: int = 0
     # Set when too few people answered for the figures to be published: the fewest needed.
     withheld_below: int | None = None
@@ -61,8 +64,15 @@ def minimum_respondents() -> int:
     return get_setting("consultation", "minimum_respondents")
 
 
-def question_results(consultation: Consultation) -> list[QuestionResult]:
-    """The results of every question, in four queries whatever the number of answers.
+# Free-text answers shown on the results page under each question; the others are a page away.
+TEXTS_SHOWN = 20
+
+
+def question_results(consultation: Consultation, texts_shown: int | None = TEXTS_SHOWN
+                     ) -> list[QuestionResult]:
+    """The results of every question, in four queries (and one per free-text question) whatever
+    the number of answers; the first ``texts_shown`` published free texts of each question
+    (``None``: all of them, for the printable report).
 
     The figures of a choice or scale question fewer than :func:`minimum_respondents` people
     answered are left out (``withheld_below`` says so), here, so that no page or dataset built
@@ -94,17 +104,19 @@ def question_results(consultation: Consultation) -> list[QuestionResult]:
             .group_by(AnswerValue.question_id, AnswerValue.number)
         )
     }
-    texts: dict[int, list[str]] = {}
+    published: dict[int, int] = {}
     waiting: dict[int, int] = {}
-    for question_id, text, moderation in db.session.execute(
-        select(AnswerValue.question_id, AnswerValue.text, AnswerValue.moderation)
+    for question_id, moderation, count in db.session.execute(
+        select(AnswerValue.question_id, AnswerValue.moderation, func.count())
         .where(AnswerValue.question_id.in_(ids), AnswerValue.text.is_not(None), AnswerValue.text != "")
-        .order_by(AnswerValue.id)
+        .group_by(AnswerValue.question_id, AnswerValue.moderation)
     ):
-        if moderation == APPROVED:
-            texts.setdefault(question_id, []).append(text)
-        else:
-            waiting[question_id] = waiting.get(question_id, 0) + 1
+        counts = published if moderation == APPROVED else waiting
+        counts[question_id] = counts.get(question_id, 0) + int(count)
+    texts = {
+        question.id: list(db.session.scalars(published_texts(question.id).limit(texts_shown)))
+        for question in questions if question.is_text and published.get(question.id)
+    }
 
     results = []
     for question in questions:
@@ -130,11 +142,20 @@ def question_results(consultation: Consultation) -> list[QuestionResult]:
             result.mean = round(weighted / total, 2) if total else None
         else:
             result.texts = texts.get(question.id, [])
+            result.texts_published = published.get(question.id, 0)
             result.texts_waiting = waiting.get(question.id, 0)
         if not question.is_text and 0 < total < minimum:
             result.rows, result.mean, result.withheld_below = [], None, minimum
         results.append(result)
     return results
+
+
+def published_texts(question_id: int):
+    """The query of a question's published free-text answers, oldest first."""
+    return (select(AnswerValue.text)
+            .where(AnswerValue.question_id == question_id, AnswerValue.moderation == APPROVED,
+                   AnswerValue.text.is_not(None), AnswerValue.text != "")
+            .order_by(AnswerValue.id))
 
 
 def proposals_by_support(consultation: Consultation):

@@ -30,9 +30,11 @@ from core.web import whole_number
 from . import WORKFLOW
 from .forms import KIND_LABELS, OUTCOME_LABELS, ProposalForm
 from .models import (
-    MANAGE, PAST_STATES, RESULT_STATES, Consultation, Proposal,
+    MANAGE, PAST_STATES, RESULT_STATES, Consultation, Proposal, Question,
 )
-from .results import participant_count, proposals_by_support, question_results, ranked_proposals
+from .results import (
+    participant_count, proposals_by_support, published_texts, question_results, ranked_proposals,
+)
 from .rules import (
     eligibility_label, follow_the_calendar, long_day, participation_refusal, publication_blockers,
     raw_from_response, read_submission, response_count, response_of, save_response,
@@ -204,6 +206,9 @@ def proposal(id: int):
 
 # --- Results, decision, report ------------------------------------------------------------------
 
+# Free-text answers per page on a question's own page.
+TEXTS_PER_PAGE = 50
+
 
 def _results_visible(consultation) -> bool:
     """Published results for everyone; the staff preview them as soon as it closed."""
@@ -228,6 +233,20 @@ def results(id: int):
     )
 
 
+@bp.get("/<int:id>/results/<int:question_id>/answers")
+def question_texts(id: int, question_id: int):
+    """Every published free-text answer to one question, a page at a time."""
+    consultation = _load(id)
+    question = db.session.get(Question, question_id)
+    if not _results_visible(consultation) or question is None \
+            or question.consultation_id != consultation.id or not question.is_text:
+        abort(404)
+    page = db.paginate(published_texts(question.id), page=whole_number(request.args.get("page"), 0) or 1,
+                       per_page=TEXTS_PER_PAGE, error_out=False)
+    return render_template("consultation/texts.html", consultation=consultation, question=question,
+                           page=page, preview=consultation.state == "closed")
+
+
 @bp.get("/<int:id>/decision")
 def decision(id: int):
     """What we heard, what we decided and why, and what became of each proposal."""
@@ -248,7 +267,8 @@ def report(id: int):
     if not _results_visible(consultation):
         abort(404)
     return render_template(
-        "consultation/report.html", consultation=consultation, results=question_results(consultation),
+        "consultation/report.html", consultation=consultation,
+        results=question_results(consultation, texts_shown=None),
         proposals=ranked_proposals(consultation), responses=response_count(consultation),
         participants=participant_count(consultation), eligibility=eligibility_label(consultation),
         files=attachments_of(consultation), kind_labels=KIND_LABELS, outcome_labels=OUTCOME_LABELS,

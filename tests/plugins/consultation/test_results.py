@@ -227,3 +227,47 @@ def test_many_proposals_are_listed_page_by_page_most_supported_first(client, use
     assert second.text.count("Proposal number") == 5 and "Proposal number 000" in second.text
     assert many == few
     assert client.get(f"/consultations/{consultation.id}?page=²").status_code == 200
+
+
+def test_a_question_with_many_published_texts_shows_the_first_and_links_to_the_others(
+        client, users, make_consultation):
+    from plugins.consultation.models import Response
+    from plugins.consultation.results import TEXTS_SHOWN
+    from plugins.consultation.views import TEXTS_PER_PAGE
+
+    consultation = make_consultation(state="results_published")
+    long_text = question(consultation, "long_text")
+    single = question(consultation, "single")
+    total = TEXTS_PER_PAGE + 7
+    for n in range(total + 3):
+        response = Response(consultation_id=consultation.id, user_id=None)
+        db.session.add(response)
+        db.session.flush()
+        db.session.add(AnswerValue(response_id=response.id, question_id=long_text.id,
+                                   text=f"Remark number {n:03d}",
+                                   moderation="approved" if n < total else "pending"))
+    db.session.commit()
+
+    page = client.get(f"/consultations/{consultation.id}/results").text
+    assert page.count("Remark number") == TEXTS_SHOWN
+    assert "Remark number 000" in page and "3 other answers are not published" in page
+    link = f"/consultations/{consultation.id}/results/{long_text.id}/answers"
+    assert f"See all {total} published answers to this question" in page and link in page
+
+    first = client.get(link).text
+    assert first.count("Remark number") == TEXTS_PER_PAGE and "Page 1 of 2" in first
+    second = client.get(link + "?page=2").text
+    assert second.count("Remark number") == 7
+    assert f"Remark number {total - 1:03d}" in second and f"Remark number {total:03d}" not in second
+    # Only free-text questions of this consultation have such a page.
+    assert client.get(f"/consultations/{consultation.id}/results/{single.id}/answers").status_code == 404
+    other = make_consultation(state="results_published", title="Another")
+    assert client.get(f"/consultations/{other.id}/results/{long_text.id}/answers").status_code == 404
+    # Nor before the results are published.
+    consultation.state = "open"
+    db.session.commit()
+    assert client.get(link).status_code == 404
+    # The printable report keeps every published answer.
+    consultation.state = "results_published"
+    db.session.commit()
+    assert client.get(f"/consultations/{consultation.id}/report").text.count("Remark number") == total
