@@ -10,9 +10,10 @@ the status timeline are core services keyed on the content (``"consultation.cons
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
+    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -74,6 +75,10 @@ class Consultation(ContentMixin, db.Model):
     # Written by the staff once it is closed: "what we heard", "what we decided and why".
     synthesis: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(Text, default="")
+    # The questionnaire's counts, kept once it is closed (answers can no longer change): the
+    # results page of a consultation of 100,000 responses then reads them instead of counting
+    # a million answers at each visit. See results.figures.
+    results_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     neighbourhoods = relationship("Neighbourhood", secondary=consultation_neighbourhood,
                                   lazy="selectin", order_by="Neighbourhood.position")
@@ -187,7 +192,11 @@ class AnswerValue(db.Model):
     """One piece of an answer: a chosen option (with its rank), a scale value, or a text."""
 
     __tablename__ = "consultation_answer"
-    __table_args__ = (Index("ix_consultation_answer_question_option", "question_id", "option_id"),)
+    __table_args__ = (
+        Index("ix_consultation_answer_question_option", "question_id", "option_id"),
+        # A question's published texts, in order, without reading the others.
+        Index("ix_consultation_answer_question_moderation", "question_id", "moderation", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(

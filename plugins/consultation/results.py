@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from core.database import db
 
 from .models import (
-    APPROVED, MULTIPLE, RANKING, SCALE, SINGLE, AnswerValue, Consultation, Proposal, Question,
+    APPROVED, MULTIPLE, PAST_STATES, RANKING, SCALE, SINGLE, AnswerValue, Consultation, Proposal,
+    Question,
 )
 
 
@@ -82,35 +83,17 @@ def question_results(consultation: Consultation, texts_shown: int | None = TEXTS
     ids = [q.id for q in questions]
     if not ids:
         return []
-    respondents = dict(db.session.execute(
-        select(AnswerValue.question_id, func.count(func.distinct(AnswerValue.response_id)))
-        .where(AnswerValue.question_id.in_(ids)).group_by(AnswerValue.question_id)
-    ).all())
-    by_option = {
-        (question_id, option_id): (int(count), rank_sum, int(firsts or 0))
-        for question_id, option_id, count, rank_sum, firsts in db.session.execute(
-            select(AnswerValue.question_id, AnswerValue.option_id, func.count(),
-                   func.sum(AnswerValue.rank),
-                   func.sum(db.case((AnswerValue.rank == 1, 1), else_=0)))
-            .where(AnswerValue.question_id.in_(ids), AnswerValue.option_id.is_not(None))
-            .group_by(AnswerValue.question_id, AnswerValue.option_id)
-        )
-    }
-    by_number = {
-        (question_id, number): int(count)
-        for question_id, number, count in db.session.execute(
-            select(AnswerValue.question_id, AnswerValue.number, func.count())
-            .where(AnswerValue.question_id.in_(ids), AnswerValue.number.is_not(None))
-            .group_by(AnswerValue.question_id, AnswerValue.number)
-        )
-    }
+    respondents, by_option, by_number = figures(consultation, ids)
     published: dict[int, int] = {}
     waiting: dict[int, int] = {}
-    for question_id, moderation, count in db.session.execute(
+    # A free-text question's answers are all texts (an empty one is not saved).
+    text_ids = [q.id for q in questions if q.is_text]
+    rows = db.session.execute(
         select(AnswerValue.question_id, AnswerValue.moderation, func.count())
-        .where(AnswerValue.question_id.in_(ids), AnswerValue.text.is_not(None), AnswerValue.text != "")
+        .where(AnswerValue.question_id.in_(text_ids))
         .group_by(AnswerValue.question_id, AnswerValue.moderation)
-    ):
+    ) if text_ids else []
+    for question_id, moderation, count in rows:
         counts = published if moderation == APPROVED else waiting
         counts[question_id] = counts.get(question_id, 0) + int(count)
     texts = {
@@ -150,11 +133,56 @@ def question_results(consultation: Consultation, texts_shown: int | None = TEXTS
     return results
 
 
+def figures(consultation: Consultation, ids: list[int]):
+    """The questionnaire's counts: respondents per question, ``(question, option)`` ->
+    ``(count, sum of ranks, times ranked first)``, ``(question, number)`` -> count.
+
+    Counted from the answers while they may still change; once the consultation is closed
+    they cannot, so the first count after closing is kept on the consultation
+    (``results_snapshot``, saved at once) and read from there afterwards."""
+    snapshot = consultation.results_snapshot
+    if consultation.state in PAST_STATES and snapshot and snapshot.get("questions") == ids:
+        return ({q: n for q, n in snapshot["respondents"]},
+                {(q, o): (n, ranks, firsts) for q, o, n, ranks, firsts in snapshot["options"]},
+                {(q, number): n for q, number, n in snapshot["numbers"]})
+    respondents = {question_id: int(count) for question_id, count in db.session.execute(
+        select(AnswerValue.question_id, func.count(func.distinct(AnswerValue.response_id)))
+        .where(AnswerValue.question_id.in_(ids)).group_by(AnswerValue.question_id)
+    )}
+    by_option = {
+        (question_id, option_id): (int(count), int(rank_sum) if rank_sum is not None else None,
+                                   int(firsts or 0))
+        for question_id, option_id, count, rank_sum, firsts in db.session.execute(
+            select(AnswerValue.question_id, AnswerValue.option_id, func.count(),
+                   func.sum(AnswerValue.rank),
+                   func.sum(db.case((AnswerValue.rank == 1, 1), else_=0)))
+            .where(AnswerValue.question_id.in_(ids), AnswerValue.option_id.is_not(None))
+            .group_by(AnswerValue.question_id, AnswerValue.option_id)
+        )
+    }
+    by_number = {
+        (question_id, number): int(count)
+        for question_id, number, count in db.session.execute(
+            select(AnswerValue.question_id, AnswerValue.number, func.count())
+            .where(AnswerValue.question_id.in_(ids), AnswerValue.number.is_not(None))
+            .group_by(AnswerValue.question_id, AnswerValue.number)
+        )
+    }
+    if consultation.state in PAST_STATES:
+        consultation.results_snapshot = {
+            "questions": ids,
+            "respondents": [[q, n] for q, n in respondents.items()],
+            "options": [[q, o, *values] for (q, o), values in by_option.items()],
+            "numbers": [[q, number, n] for (q, number), n in by_number.items()],
+        }
+        db.session.commit()
+    return respondents, by_option, by_number
+
+
 def published_texts(question_id: int):
     """The query of a question's published free-text answers, oldest first."""
     return (select(AnswerValue.text)
-            .where(AnswerValue.question_id == question_id, AnswerValue.moderation == APPROVED,
-                   AnswerValue.text.is_not(None), AnswerValue.text != "")
+            .where(AnswerValue.question_id == question_id, AnswerValue.moderation == APPROVED)
             .order_by(AnswerValue.id))
 
 
@@ -174,14 +202,15 @@ def participant_count(consultation: Consultation) -> int:
     """The people who answered the questionnaire or put forward a proposal."""
     from .models import Response
 
-    answered = select(Response.user_id.label("uid")).where(Response.consultation_id == consultation.id)
     responses = db.session.scalar(
         select(func.count()).select_from(Response).where(Response.consultation_id == consultation.id)
     ) or 0
-    proposers = db.session.scalars(
-        select(func.distinct(Proposal.author_id)).where(
-            Proposal.consultation_id == consultation.id, Proposal.author_id.is_not(None),
-            Proposal.author_id.not_in(answered.where(Response.user_id.is_not(None))),
-        )
-    ).all()
-    return responses + len(proposers)
+    answered = (select(Response.id)
+                .where(Response.consultation_id == consultation.id,
+                       Response.user_id == Proposal.author_id)
+                .exists())
+    proposers = db.session.scalar(
+        select(func.count(func.distinct(Proposal.author_id))).where(
+            Proposal.consultation_id == consultation.id, Proposal.author_id.is_not(None), ~answered)
+    ) or 0
+    return responses + proposers

@@ -271,3 +271,32 @@ def test_a_question_with_many_published_texts_shows_the_first_and_links_to_the_o
     consultation.state = "results_published"
     db.session.commit()
     assert client.get(f"/consultations/{consultation.id}/report").text.count("Remark number") == total
+
+
+def test_a_closed_consultations_counts_are_kept_and_read_back_without_counting_again(
+        client, users, login, make_user, make_consultation, answer):
+    from core.testing import count_queries
+
+    consultation = make_consultation()
+    for person in _people(make_user, 3):
+        _answer_as(client, login, person, answer, consultation, single="Every day", scale=4)
+    consultation.state = "results_published"
+    db.session.commit()
+    assert consultation.results_snapshot is None
+
+    first_count, first = count_queries(client, f"/consultations/{consultation.id}/results")
+    db.session.refresh(consultation)
+    assert consultation.results_snapshot is not None, "kept at the first visit after closing"
+    again_count, again = count_queries(client, f"/consultations/{consultation.id}/results")
+    assert again_count <= first_count - 3, "the three counting queries are not run again"
+    assert _row(again.text, "Every day") == _row(first.text, "Every day")
+    assert _row(again.text, "Every day")[0] == "3"
+
+    # A question added after closing is counted: the kept counts are for the old questions.
+    from plugins.consultation.models import Question
+
+    consultation.questions.append(Question(kind="short_text", label="One more thing?", position=9))
+    db.session.commit()
+    assert "One more thing?" in client.get(f"/consultations/{consultation.id}/results").text
+    db.session.refresh(consultation)
+    assert len(consultation.results_snapshot["questions"]) == len(consultation.questions)
