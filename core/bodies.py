@@ -37,6 +37,8 @@ MEMBER_KINDS = (
     ("elected", _l("Elected official")),
     ("staff", _l("City staff")),
     ("expert", _l("Qualified person")),
+    # Associations, shopkeepers, professionals: the second college of a citizens' council.
+    ("local_actor", _l("Local actor")),
 )
 
 

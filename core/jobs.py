@@ -144,7 +144,10 @@ def dispatch(job_ids: list[int]) -> int:
     queue = rq_queue()
     now = utcnow()
     for job_id in job_ids:
-        queue.enqueue("core.jobs.run_from_rq", job_id, description=f"civique job {job_id}")
+        # RQ stops a job after 3 minutes by default: give it as long as the database outbox
+        # does (a council draw's computation may take many minutes).
+        queue.enqueue("core.jobs.run_from_rq", job_id, description=f"civique job {job_id}",
+                      job_timeout=int(STALE_AFTER.total_seconds()))
     db.session.execute(db.update(Job).where(Job.id.in_(job_ids)).values(dispatched_at=now))
     db.session.commit()
     return len(job_ids)

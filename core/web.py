@@ -37,7 +37,8 @@ def whole_number(value, default=None, maximum: int = MAX_ID):
 
 
 def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
-    if not any("\x00" in value for value in values.values() if isinstance(value, str)):
+    if not any("\x00" in key or (isinstance(value, str) and "\x00" in value)
+               for key, value in values.items(multi=True)):
         return values
     return ImmutableMultiDict([(key.replace("\x00", ""), value.replace("\x00", ""))
                                for key, value in values.items(multi=True)])

@@ -138,8 +138,9 @@ def figures(consultation: Consultation, ids: list[int]):
     ``(count, sum of ranks, times ranked first)``, ``(question, number)`` -> count.
 
     Counted from the answers while they may still change; once the consultation is closed
-    they cannot, so the first count after closing is kept on the consultation
-    (``results_snapshot``, saved at once) and read from there afterwards."""
+    they cannot, so the first count after closing is put on the consultation
+    (``results_snapshot``; the results and report pages save it, see :func:`keep_figures`) and
+    read from there afterwards."""
     snapshot = consultation.results_snapshot
     if consultation.state in PAST_STATES and snapshot and snapshot.get("questions") == ids:
         return ({q: n for q, n in snapshot["respondents"]},
@@ -175,8 +176,14 @@ def figures(consultation: Consultation, ids: list[int]):
             "options": [[q, o, *values] for (q, o), values in by_option.items()],
             "numbers": [[q, number, n] for (q, number), n in by_number.items()],
         }
-        db.session.commit()
     return respondents, by_option, by_number
+
+
+def keep_figures(consultation: Consultation) -> None:
+    """Save the counts :func:`figures` just put on a closed consultation (nothing else is
+    pending in a page that only reads)."""
+    if consultation in db.session.dirty:
+        db.session.commit()
 
 
 def published_texts(question_id: int):

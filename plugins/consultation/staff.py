@@ -276,7 +276,9 @@ def moderation(id: int):
         db.session.commit()
         flash(ngettext("Moderation saved: %(num)s answer changed.", "Moderation saved: %(num)s answers changed.",
                        changed), "success")
-        return redirect(url_for("consultation.moderation", id=consultation.id, page=page_number))
+        # Back to the first page: the answers just moderated move after those still waiting,
+        # so the next ones to read are there (staying on page N would skip some).
+        return redirect(url_for("consultation.moderation", id=consultation.id))
     page = db.paginate(texts.order_by(AnswerValue.moderation != PENDING, AnswerValue.question_id, AnswerValue.id),
                        page=page_number, per_page=MODERATION_PER_PAGE, error_out=False)
     questions = {q.id: q for q in consultation.questions}

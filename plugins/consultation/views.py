@@ -33,7 +33,8 @@ from .models import (
     MANAGE, PAST_STATES, RESULT_STATES, Consultation, Proposal, Question,
 )
 from .results import (
-    participant_count, proposals_by_support, published_texts, question_results, ranked_proposals,
+    keep_figures, participant_count, proposals_by_support, published_texts, question_results,
+    ranked_proposals,
 )
 from .rules import (
     eligibility_label, follow_the_calendar, long_day, participation_refusal, publication_blockers,
@@ -224,9 +225,11 @@ def results(id: int):
     consultation = _load(id)
     if not _results_visible(consultation):
         abort(404)
+    results = question_results(consultation)
+    keep_figures(consultation)
     return render_template(
         "consultation/results.html", consultation=consultation,
-        results=question_results(consultation), proposals=ranked_proposals(consultation),
+        results=results, proposals=ranked_proposals(consultation),
         responses=response_count(consultation), participants=participant_count(consultation),
         kind_labels=KIND_LABELS, outcome_labels=OUTCOME_LABELS,
         preview=consultation.state == "closed",
@@ -266,9 +269,11 @@ def report(id: int):
     consultation = _load(id)
     if not _results_visible(consultation):
         abort(404)
+    results = question_results(consultation, texts_shown=None)
+    keep_figures(consultation)
     return render_template(
         "consultation/report.html", consultation=consultation,
-        results=question_results(consultation, texts_shown=None),
+        results=results,
         proposals=ranked_proposals(consultation), responses=response_count(consultation),
         participants=participant_count(consultation), eligibility=eligibility_label(consultation),
         files=attachments_of(consultation), kind_labels=KIND_LABELS, outcome_labels=OUTCOME_LABELS,

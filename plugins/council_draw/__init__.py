@@ -66,10 +66,10 @@ def register_settings():
         SettingSpec(
             "background_pool_size",
             _l("Pools from this many candidates are computed by the background worker"),
-            500, type="int", minimum=0, maximum=100000,
-            help=_l("Smaller pools are computed at once (about a second for 600 candidates and "
-                    "quotas on three features); larger ones may take minutes, and the officer "
-                    "is notified when they are ready. 0: always in the background."),
+            1000, type="int", minimum=0, maximum=100000,
+            help=_l("Smaller pools are computed at once (a fraction of a second for 600 "
+                    "candidates and quotas on three features); larger ones may take minutes, and "
+                    "the officer is notified when they are ready. 0: always in the background."),
         ),
         SettingSpec(
             "time_limit_minutes", _l("Longest time the worker spends computing a draw's chances"),

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -52,11 +53,15 @@ ALGORITHM_LABELS = {
 PROBLEMS = {
     "infeasible": _l("The quotas can no longer be met (the pool or the quotas changed): prepare "
                      "the draw again to see which quotas conflict."),
+    "error": _l("The computation stopped on an unexpected error (the details are in the "
+                "server's log). Prepare the draw again; if it fails again, choose the greedy "
+                "algorithm or tell the site's administrators."),
     "time_limit": _l("The computation did not finish within the time limit. Allow more time in "
                      "the settings, set quotas on fewer features, or choose the greedy "
                      "algorithm."),
 }
 COMPUTE_JOB = "council_draw.compute"
+log = logging.getLogger(__name__)
 
 
 class DrawRefused(Exception):
@@ -199,6 +204,14 @@ def compute(draw_id: int) -> None:
     except TimeLimitReached:
         _failed(draw, "time_limit")
         return
+    except Exception:  # an unexpected error fails the same way again: record it, do not retry
+        log.exception("Computing the chances of draw %s failed", draw_id)
+        db.session.rollback()
+        draw = db.session.get(Draw, draw_id)
+        if draw is None or draw.status != "computing":
+            return
+        _failed(draw, "error")
+        return
     _prepared(council, draw, record)
     if draw.created_by_id:
         notify([draw.created_by_id], "council_draw.draw_computed",
@@ -259,8 +272,12 @@ def publish(draw: Draw, place: str, planned_at) -> None:
 
 
 def cancel(draw: Draw) -> None:
-    if draw.status not in ("prepared", "published"):
+    """Cancel a draw before its ceremony (a computation still running is abandoned: the worker
+    leaves a draw that is no longer computing alone)."""
+    if draw.status == "done":
         raise DrawRefused(_l("A draw that took place cannot be cancelled."))
+    if draw.status not in ("computing", "prepared", "published"):
+        raise DrawRefused(_l("This draw is already cancelled or failed."))
     draw.status = "cancelled"
     audit("council_draw.draw_cancelled", draw, summary=f"Draw of {draw.council.name} cancelled")
 
@@ -382,9 +399,11 @@ def _join_body(member: Member) -> None:
     """A member who accepted sits on the council's body, named as they chose, until the end of
     the term (or until they withdraw)."""
     council = member.draw.council
-    college = member.college.name if member.college else ""
+    college = member.college
+    kind = "local_actor" if college is not None and college.kind == "local_actors" else "resident"
     joined = add_member(council_body(council), member.public_name or member.pseudonym,
-                        "resident", college, since=max(utcnow().date(), council.term_start))
+                        kind, college.name if college else "",
+                        since=max(utcnow().date(), council.term_start))
     joined.until = council.term_end
     member.body_member = joined
 

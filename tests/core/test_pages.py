@@ -80,3 +80,13 @@ def app_config(tmp_path):
 
 def test_a_municipality_overrides_a_template(client):
     assert "Bienvenue à Colmar" in client.get("/").text
+
+
+def test_nul_characters_are_dropped_from_every_value_of_a_repeated_field(app):
+    from flask import request
+
+    with app.test_request_context("/?a=ok&a=b%00ad", method="POST",
+                                  data={"tags": ["one", "tw\x00o"], "ke\x00y": "value"}):
+        assert request.args.getlist("a") == ["ok", "bad"]
+        assert request.form.getlist("tags") == ["one", "two"]
+        assert request.form["key"] == "value"

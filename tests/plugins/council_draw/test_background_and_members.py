@@ -173,3 +173,41 @@ def test_after_erasure_the_body_names_members_by_their_pseudonym(client, drawn, 
     db.session.expire_all()
     page = client.get(f"/councils/bodies/{council.body.slug}").get_data(as_text=True)
     assert full_name not in page and pseudonym in page
+
+
+def test_an_unexpected_error_fails_the_draw_once_and_a_computing_draw_can_be_cancelled(
+        app, client, login, officer, make_council, add_candidates, monkeypatch):
+    from plugins.council_draw.selection import record
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the solver crashed")
+
+    council = make_council(seats=4)
+    add_candidates(council, PEOPLE)
+    login(client, officer)
+    client.post(f"/councils/manage/{council.id}/prepare", data={"algorithm": "leximin"})
+    monkeypatch.setattr(record, "build_record", broken)
+    run_worker(app)
+    db.session.expire_all()
+    draw = db.session.scalar(db.select(Draw))
+    assert draw.status == "failed" and draw.problem == "error"
+    from core.jobs import Job
+
+    assert db.session.scalar(db.select(Job.status).where(Job.kind == "council_draw.compute")) == "done", \
+        "not retried: the same inputs would fail the same way"
+    page = client.get(f"/councils/manage/{council.id}/draws/{draw.id}").get_data(as_text=True)
+    assert "unexpected error" in page
+
+    # A computation still waiting for the worker can be abandoned, and another one asked for.
+    client.post(f"/councils/manage/{council.id}/prepare", data={"algorithm": "leximin"})
+    waiting = db.session.scalar(db.select(Draw).where(Draw.status == "computing"))
+    client.post(f"/councils/manage/{council.id}/draws/{waiting.id}/cancel", data={})
+    db.session.expire_all()
+    assert db.session.get(Draw, waiting.id).status == "cancelled"
+    monkeypatch.undo()
+    run_worker(app)
+    db.session.expire_all()
+    assert db.session.get(Draw, waiting.id).status == "cancelled", "the worker leaves it alone"
+    again = client.post(f"/councils/manage/{council.id}/prepare", data={"algorithm": "leximin"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "already being computed" not in again
