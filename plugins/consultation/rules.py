@@ -16,7 +16,7 @@ from datetime import date
 from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 
 from core.database import db
 from core.follows import follow
@@ -55,10 +55,12 @@ def follow_the_calendar(consultations=None) -> int:
         ).all()
     moved = []
     for consultation in consultations:
-        if consultation.state == "upcoming" and consultation.opens_on <= day:
+        if consultation.state == "upcoming" and consultation.opens_on <= day \
+                and _claim(consultation, "upcoming", "open"):
             moved.append((consultation, move(consultation, "open", None, transition="open",
                                              record_audit=False)))
-        if consultation.state == "open" and consultation.closes_on < day:
+        if consultation.state == "open" and consultation.closes_on < day \
+                and _claim(consultation, "open", "closed"):
             moved.append((consultation, move(consultation, "closed", None, transition="close",
                                              record_audit=False)))
     if moved:
@@ -70,6 +72,19 @@ def follow_the_calendar(consultations=None) -> int:
                 db.session.rollback()
                 log.exception("Could not announce the move of consultation %s", consultation.id)
     return len(moved)
+
+
+def _claim(consultation: Consultation, old: str, new: str) -> bool:
+    """Move ``consultation`` from ``old`` to ``new`` in the database only if it is still in
+    ``old`` there: when two instances (or a page and the worker) catch up at once, one of them
+    moves it and announces it; the other finds nothing to do."""
+    claimed = db.session.execute(
+        update(Consultation).where(Consultation.id == consultation.id, Consultation.state == old)
+        .values(state=new).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.refresh(consultation)
+    return bool(claimed)
 
 
 def publication_blockers(consultation: Consultation) -> list[str]:

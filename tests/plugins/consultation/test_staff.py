@@ -108,6 +108,36 @@ def test_publishing_before_the_opening_day_announces_it_and_the_calendar_opens_a
     assert history == ["upcoming", "open", "closed"]
 
 
+def test_when_two_catch_up_at_once_the_consultation_moves_and_is_announced_once(
+        app, users, make_consultation, make_user):
+    """Another instance opened it between this one's reading and its move."""
+    from core.follows import follow
+    from core.notifications import Notification
+    from plugins.consultation.models import Consultation
+    from plugins.consultation.rules import follow_the_calendar
+
+    day = utcnow().date()
+    consultation = make_consultation(state="upcoming", opens_on=day, closes_on=day + timedelta(days=9))
+    follow(make_user("follower@example.org"), consultation)
+    db.session.commit()
+    assert follow_the_calendar([consultation]) == 1
+    notified = db.session.scalar(db.select(db.func.count()).select_from(Notification))
+    assert notified >= 1, "the follower heard of the opening"
+    db.session.execute(db.update(Consultation).where(Consultation.id == consultation.id)
+                       .values(state="upcoming"))  # as this instance last read it
+    db.session.commit()
+    db.session.expire_all()
+    stale = db.session.get(Consultation, consultation.id)
+    assert stale.state == "upcoming"
+    db.session.execute(db.update(Consultation).where(Consultation.id == consultation.id)
+                       .values(state="open")  # the other instance's move lands first
+                       .execution_options(synchronize_session=False))
+    assert follow_the_calendar([stale]) == 0
+    db.session.commit()
+    assert [record.to_state for record in timeline(stale)] == ["open"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == notified
+
+
 def test_the_decision_cannot_be_published_before_it_is_written(client, users, login, make_consultation):
     consultation = make_consultation(state="results_published")
     login(client, users["staff"])
