@@ -33,8 +33,8 @@ from core.workflows import start
 from . import WORKFLOW
 from .forms import KIND_LABELS, OUTCOME_LABELS, ConsultationForm, OutcomeForm, QuestionForm, outcome_choices
 from .models import (
-    APPROVED, CHOICE_KINDS, MANAGE, OUTCOMES, PENDING, REJECTED, SCALE, AnswerValue, Consultation,
-    Option, Question, Response,
+    APPROVED, CHOICE_KINDS, MANAGE, OUTCOMES, PAST_STATES, PENDING, REJECTED, SCALE, AnswerValue,
+    Consultation, Option, Question, Response,
 )
 from .results import ranked_proposals
 from .rules import has_answers, publication_blockers, response_count
@@ -153,6 +153,9 @@ def manage(id: int):
 def add_question(id: int):
     """Add a question; once answers exist, only an optional one."""
     consultation = _manage(id)
+    if consultation.state in PAST_STATES:
+        flash(_("This consultation is closed: its questionnaire can no longer change."), "error")
+        return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
     form = QuestionForm()
     locked = has_answers(consultation)
     if request.method == "GET":

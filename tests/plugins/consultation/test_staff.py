@@ -138,6 +138,17 @@ def test_when_two_catch_up_at_once_the_consultation_moves_and_is_announced_once(
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == notified
 
 
+def test_a_closed_consultations_questionnaire_takes_no_new_question(client, users, login, make_consultation):
+    consultation = make_consultation(state="closed")
+    count = len(consultation.questions)
+    login(client, users["staff"])
+    refused = client.post(f"/consultations/{consultation.id}/questions/new",
+                          data={"kind": "short_text", "label": "One more thing?"}, follow_redirects=True)
+    assert "This consultation is closed: its questionnaire can no longer change." in refused.text
+    db.session.expire_all()
+    assert len(db.session.get(type(consultation), consultation.id).questions) == count
+
+
 def test_the_decision_cannot_be_published_before_it_is_written(client, users, login, make_consultation):
     consultation = make_consultation(state="results_published")
     login(client, users["staff"])
