@@ -102,6 +102,19 @@ def _edit(consultation: Consultation | None):
     from core.taxonomy import Neighbourhood
 
     creating = consultation is None
+    chosen = form.neighbourhoods.data or []
+    if not creating and has_answers(consultation):
+        # People answered under these terms: who may take part and the questionnaire stay.
+        if form.eligibility.data != consultation.eligibility \
+                or set(chosen) != {n.id for n in consultation.neighbourhoods}:
+            form.eligibility.errors = list(form.eligibility.errors) + [
+                _("Participants have already answered: who may take part can no longer change.")]
+        if not form.has_questionnaire.data:
+            form.has_questionnaire.errors = list(form.has_questionnaire.errors) + [
+                _("Participants have already answered: the questionnaire can no longer be removed.")]
+        if form.eligibility.errors or form.has_questionnaire.errors:
+            return render_template("consultation/form.html", form=form, consultation=consultation,
+                                   admin_section="consultation.manage_list"), 422
     if creating:
         consultation = Consultation(author_id=current_user.id)
         start(consultation)
@@ -111,7 +124,6 @@ def _edit(consultation: Consultation | None):
     consultation.body = (form.body.data or "").strip()
     consultation.opens_on, consultation.closes_on = form.opens_on.data, form.closes_on.data
     consultation.eligibility = form.eligibility.data
-    chosen = form.neighbourhoods.data or []
     consultation.neighbourhoods = list(db.session.scalars(
         select(Neighbourhood).where(Neighbourhood.id.in_(chosen)))) if chosen else []
     consultation.has_questionnaire = form.has_questionnaire.data

@@ -69,6 +69,32 @@ def test_consultation_form_errors_keep_what_was_typed(client, users, login, plac
     assert db.session.scalar(db.select(db.func.count()).select_from(Consultation)) == 0
 
 
+def test_once_people_answered_who_may_take_part_and_the_questionnaire_stay(
+        client, users, login, make_consultation, answer, places):
+    consultation = make_consultation()
+    login(client, users["resident"])
+    assert answer(consultation, single="Every day").status_code == 302
+    client.post("/account/logout")
+    login(client, users["staff"])
+    refused = client.post(f"/consultations/{consultation.id}/edit", data=_form(
+        title=consultation.title, eligibility="residents", neighbourhoods=[places["rebberg"].id]))
+    assert refused.status_code == 422
+    assert "Participants have already answered: who may take part can no longer change." in refused.text
+    no_questionnaire = _form(title=consultation.title, has_proposals="y")
+    del no_questionnaire["has_questionnaire"]
+    refused = client.post(f"/consultations/{consultation.id}/edit", data=no_questionnaire)
+    assert "the questionnaire can no longer be removed" in refused.text
+    db.session.expire_all()
+    kept = db.session.get(Consultation, consultation.id)
+    assert kept.eligibility == "everyone" and kept.has_questionnaire
+    # Other changes are still possible.
+    saved = client.post(f"/consultations/{consultation.id}/edit",
+                        data=_form(title="The square, after the first answers"))
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation.id).title == "The square, after the first answers"
+
+
 def test_a_question_needs_its_options(client, users, login, make_consultation):
     consultation = make_consultation(state="draft", questions=[])
     login(client, users["staff"])
