@@ -171,6 +171,8 @@ def figures(consultation: Consultation, ids: list[int]):
     }
     if consultation.state in PAST_STATES:
         consultation.results_snapshot = {
+            "responses": _count_responses(consultation),
+            "participants": _count_participants(consultation),
             "questions": ids,
             "respondents": [[q, n] for q, n in respondents.items()],
             "options": [[q, o, *values] for (q, o), values in by_option.items()],
@@ -205,13 +207,37 @@ def ranked_proposals(consultation: Consultation) -> list[Proposal]:
     return list(db.session.scalars(proposals_by_support(consultation)))
 
 
+def _kept(consultation: Consultation, name: str) -> int | None:
+    """A count kept with a closed consultation's figures (see :func:`figures`), if any."""
+    snapshot = consultation.results_snapshot
+    if consultation.state in PAST_STATES and snapshot and name in snapshot:
+        return int(snapshot[name])
+    return None
+
+
+def response_count(consultation: Consultation) -> int:
+    """How many people answered the questionnaire."""
+    kept = _kept(consultation, "responses")
+    return kept if kept is not None else _count_responses(consultation)
+
+
 def participant_count(consultation: Consultation) -> int:
     """The people who answered the questionnaire or put forward a proposal."""
+    kept = _kept(consultation, "participants")
+    return kept if kept is not None else _count_participants(consultation)
+
+
+def _count_responses(consultation: Consultation) -> int:
     from .models import Response
 
-    responses = db.session.scalar(
+    return db.session.scalar(
         select(func.count()).select_from(Response).where(Response.consultation_id == consultation.id)
     ) or 0
+
+
+def _count_participants(consultation: Consultation) -> int:
+    from .models import Response
+
     answered = (select(Response.id)
                 .where(Response.consultation_id == consultation.id,
                        Response.user_id == Proposal.author_id)
@@ -220,4 +246,4 @@ def participant_count(consultation: Consultation) -> int:
         select(func.count(func.distinct(Proposal.author_id))).where(
             Proposal.consultation_id == consultation.id, Proposal.author_id.is_not(None), ~answered)
     ) or 0
-    return responses + proposers
+    return _count_responses(consultation) + proposers

@@ -16,7 +16,7 @@ from datetime import date
 from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 
 from core.database import db
 from core.follows import follow
@@ -143,12 +143,6 @@ def has_answers(consultation: Consultation) -> bool:
     return bool(db.session.scalar(
         select(exists().where(Response.consultation_id == consultation.id))
     ))
-
-
-def response_count(consultation: Consultation) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Response).where(Response.consultation_id == consultation.id)
-    ) or 0
 
 
 def response_of(consultation: Consultation, user) -> Response | None:

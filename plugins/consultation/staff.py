@@ -36,8 +36,8 @@ from .models import (
     APPROVED, CHOICE_KINDS, MANAGE, OUTCOMES, PAST_STATES, PENDING, REJECTED, SCALE, AnswerValue,
     Consultation, Option, Question, Response,
 )
-from .results import ranked_proposals
-from .rules import has_answers, publication_blockers, response_count
+from .results import ranked_proposals, response_count
+from .rules import has_answers, publication_blockers
 from .views import bp
 
 

@@ -34,11 +34,11 @@ from .models import (
 )
 from .results import (
     keep_figures, participant_count, proposals_by_support, published_texts, question_results,
-    ranked_proposals,
+    ranked_proposals, response_count,
 )
 from .rules import (
     eligibility_label, follow_the_calendar, long_day, participation_refusal, publication_blockers,
-    raw_from_response, read_submission, response_count, response_of, save_response,
+    raw_from_response, read_submission, response_of, save_response,
 )
 
 log = logging.getLogger(__name__)
