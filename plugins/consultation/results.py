@@ -178,13 +178,19 @@ def figures(consultation: Consultation, ids: list[int]):
             "options": [[q, o, *values] for (q, o), values in by_option.items()],
             "numbers": [[q, number, n] for (q, number), n in by_number.items()],
         }
+        db.session.info.setdefault(_TO_KEEP, set()).add(consultation.id)
     return respondents, by_option, by_number
+
+
+_TO_KEEP = "consultation.figures_to_keep"
 
 
 def keep_figures(consultation: Consultation) -> None:
     """Save the counts :func:`figures` just put on a closed consultation (nothing else is
-    pending in a page that only reads)."""
-    if consultation in db.session.dirty:
+    pending in a page that only reads). A later query may already have flushed them: they are
+    saved only once committed."""
+    if consultation.id in db.session.info.get(_TO_KEEP, ()):
+        db.session.info[_TO_KEEP].discard(consultation.id)
         db.session.commit()
 
 
