@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .web import CiviqueRequest, IdConverter
+from .web import CiviqueRequest, IdConverter, whole_number
 
 __version__ = "0.1.0"
 
@@ -95,7 +95,6 @@ def _init_extensions(app: Flask, plugins) -> None:
     from . import i18n, jobs, mail
     from .accounts.models import User
     from .permissions import AnonymousUser
-    from .web import whole_number
 
     db.init_app(app)
     _tune_postgresql_sessions(app)

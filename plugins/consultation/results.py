@@ -67,6 +67,8 @@ def minimum_respondents() -> int:
 
 # Free-text answers shown on the results page under each question; the others are a page away.
 TEXTS_SHOWN = 20
+# Where figures() notes the consultations whose counts keep_figures() must commit.
+_TO_KEEP = "consultation.figures_to_keep"
 
 
 def question_results(consultation: Consultation, texts_shown: int | None = TEXTS_SHOWN
@@ -180,9 +182,6 @@ def figures(consultation: Consultation, ids: list[int]):
         }
         db.session.info.setdefault(_TO_KEEP, set()).add(consultation.id)
     return respondents, by_option, by_number
-
-
-_TO_KEEP = "consultation.figures_to_keep"
 
 
 def keep_figures(consultation: Consultation) -> None:
