@@ -69,9 +69,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_extensions(app, plugins)
 
-    from . import accounts, admin, cli, models, pages, web  # noqa: F401
+    from . import accounts, admin, cli, models, pagecache, pages, web  # noqa: F401
 
     web.init_app(app)
+    pagecache.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin.bp)

@@ -33,6 +33,7 @@ from .audit import record
 from .content import load_item
 from .database import UTCDateTime, db, utcnow
 from .hookspecs import hookimpl
+from .pagecache import expire_visitor_pages
 from .permissions import authorize, login_required
 
 bp = Blueprint("attachments", __name__)
@@ -189,6 +190,7 @@ def delete_attachment(attachment: Attachment) -> None:
     except FileNotFoundError:
         pass
     db.session.delete(attachment)
+    expire_visitor_pages()
 
 
 class UploadForm(FlaskForm):

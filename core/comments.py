@@ -34,6 +34,7 @@ from .database import UTCDateTime, db, utcnow
 from .follows import follow
 from .hookspecs import hookimpl
 from .notifications import notify_followers
+from .pagecache import visitor_cache
 from .permissions import authorize, deny, login_required
 from .web import whole_number
 
@@ -517,6 +518,7 @@ def edit(comment_id: int):
 
 
 @bp.get("/comments/<int:comment_id>/replies")
+@visitor_cache
 def thread(comment_id: int):
     """A thread on a page of its own: its first comment and all its replies, page by page."""
     comment = db.session.get(Comment, comment_id)

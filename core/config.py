@@ -79,8 +79,17 @@ class Defaults:
     # planned in the order written (planning six joins took longer than running the query).
     POSTGRESQL_SESSION_SETTINGS = {"join_collapse_limit": "1"}
 
-    # Shared state between instances (rate limits, job queue). None: in-process memory.
+    # Shared state between instances (rate limits, job queue, kept pages). None: in-process memory.
     REDIS_URL = None
+
+    # Pages kept for visitors who are not signed in (core.pagecache): seconds a page is kept,
+    # None for the environment's default (10 in production, 0 = off in development and tests),
+    # and the memory each worker may use for them when there is no Redis.
+    # PAGE_CACHE_KEY_PREFIX names its Redis keys (None: derived from the database's address, so
+    # that sites sharing a Redis keep apart and the instances of one site share their pages).
+    PAGE_CACHE_SECONDS = None
+    PAGE_CACHE_MEMORY_BYTES = 32 * 1024 * 1024
+    PAGE_CACHE_KEY_PREFIX = None
 
     # Uploaded files: where they are stored (default: <instance>/uploads) and how big they may be.
     STORAGE_PATH = None
@@ -171,6 +180,9 @@ def finalise(app) -> None:
     config["PLUGINS"] = as_list(config.get("PLUGINS"))
     config["PLUGIN_PROVIDERS"] = as_mapping(config.get("PLUGIN_PROVIDERS"))
     config["LANGUAGES"] = as_list(config.get("LANGUAGES")) or ["fr"]
+
+    if config.get("PAGE_CACHE_SECONDS") is None:
+        config["PAGE_CACHE_SECONDS"] = 10 if env == "production" else 0
 
     redis_url = config.get("REDIS_URL")
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")

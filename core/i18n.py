@@ -30,6 +30,12 @@ def select_locale() -> str:
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale
+    return visitor_locale()
+
+
+def visitor_locale() -> str:
+    """The language of someone not signed in: chosen in the switcher, else their browser's."""
+    languages = current_app.config["LANGUAGES"]
     if request and session.get("lang") in languages:
         return session["lang"]
     if request:

@@ -39,6 +39,7 @@ from .database import UTCDateTime, db, utcnow
 from .declarations import AdminPage, PermissionSpec
 from .hookspecs import hookimpl
 from .notifications import notify
+from .pagecache import expire_visitor_pages
 from .permissions import authorize, login_required, permission_required
 from .web import safe_next, whole_number
 
@@ -318,6 +319,7 @@ def _hide_if_reported_enough(target: Target, reporter) -> None:
 
 def _set_hidden(target: Target, hidden: bool, reason: str | None) -> None:
     target.obj.is_hidden = hidden
+    expire_visitor_pages()
     if target.is_comment:
         target.obj.hidden_reason = reason if hidden else None
         target.obj.hidden_at = utcnow() if hidden else None

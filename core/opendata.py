@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from .database import db
 from .declarations import Dataset
 from .hookspecs import hookimpl
+from .pagecache import visitor_cache
 from .plugins import collect
 from .taxonomy import Category, Neighbourhood
 
@@ -73,6 +74,7 @@ def _get(name: str) -> Dataset:
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     items = sorted(datasets().values(), key=lambda d: str(d.title))
     return render_template("opendata/index.html", datasets=items, licence_of=licence_of)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from .extensions import db
+from .pagecache import visitor_cache
 from .plugins import manager
 from .web import safe_next
 
@@ -14,6 +15,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@visitor_cache
 def home():
     blocks = []
     for result in manager().hook.home_blocks(user=current_user):

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .content import ContentMixin, item_title, registry, types_using
 from .database import UTCDateTime, db, utcnow
+from .pagecache import visitor_cache
 from .taxonomy import category_choices, neighbourhood_choices
 from .web import whole_number
 
@@ -292,6 +293,7 @@ def _int_arg(name: str) -> int | None:
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     terms = request.args.get("q", "")[:200]
     type_name = request.args.get("type") or None

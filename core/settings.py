@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import db
 from .declarations import SettingSpec
+from .pagecache import expire_visitor_pages
 
 
 class SettingValue(db.Model):
@@ -116,4 +117,5 @@ def save_setting(plugin: str, name: str, value: Any) -> None:
     ) or SettingValue(plugin=plugin, name=name)
     row.value = json.dumps(value)
     db.session.add(row)
+    expire_visitor_pages()
     g.pop("_civique_settings", None)

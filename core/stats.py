@@ -17,6 +17,7 @@ from .accounts.models import User
 from .database import db, utcnow
 from .declarations import Statistic
 from .hookspecs import hookimpl
+from .pagecache import visitor_cache
 from .plugins import collect
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -63,6 +64,7 @@ def count_by_month(column, *conditions, months: int = 12) -> tuple[tuple[str, in
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     statistics = collect("public_statistics")
     return render_template("stats/index.html", statistics=statistics)

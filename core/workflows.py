@@ -25,6 +25,7 @@ from .content import ContentMixin, Transition, item_title, load_item
 from .database import UTCDateTime, db, utcnow
 from .events import WorkflowTransitioned, emit
 from .hookspecs import hookimpl
+from .pagecache import expire_visitor_pages
 from .permissions import authorize, login_required
 
 
@@ -135,6 +136,7 @@ def move(item, target: str, user, comment: str = "", *, transition: str,
             and item.content_type.workflow.state(target).public:
         item.published_at = utcnow()
     db.session.add(record)
+    expire_visitor_pages()
     if record_audit:
         audit(f"workflow.{transition}", item, object_type=item.content_type_name,
               summary=f"{item_title(item)}: {record.from_state} → {target}")

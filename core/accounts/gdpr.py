@@ -9,6 +9,7 @@ from ..audit import record
 from ..database import db, utcnow
 from ..events import UserDeleted, emit
 from ..hookspecs import hookimpl
+from ..pagecache import expire_visitor_pages
 from ..plugins import manager
 from .models import User
 
@@ -69,5 +70,6 @@ def delete_account(user: User, summary: str = "Account deleted by its owner") ->
     user.deleted_at = utcnow()
     user.session_version += 1
     record("accounts.deleted", user, summary=summary, actor=user)
+    expire_visitor_pages()
     db.session.commit()
     emit(UserDeleted(user_id=user_id))

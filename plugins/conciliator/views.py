@@ -24,6 +24,7 @@ from core.attachments import AttachmentRefused, attachments_of, save_upload
 from core.audit import record as audit
 from core.database import db, utcnow
 from core.notifications import notify
+from core.pagecache import visitor_cache
 from core.permissions import authorize, get_or_404, login_required, permission_required
 from core.taxonomy import category_choices
 from core.workflows import TransitionRefused, available, state_label, timeline
@@ -53,6 +54,7 @@ bp.record_once(_template_globals)
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     """What the mediator does, how to refer a case, and the yearly reports."""
     return render_template("conciliator/index.html", years=report_years())

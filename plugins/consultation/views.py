@@ -23,6 +23,7 @@ from core.comments import Comment
 from core.database import db
 from core.declarations import HomeBlock
 from core.follows import follow
+from core.pagecache import visitor_cache
 from core.permissions import get_or_404, login_required
 from core.supports import preload_supports
 from core.web import whole_number
@@ -72,6 +73,7 @@ def _load(id: int, action: str = "view") -> Consultation:
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     """Open, upcoming and past consultations."""
     _catch_up()
@@ -87,6 +89,7 @@ def index():
 
 
 @bp.get("/<int:id>")
+@visitor_cache
 def detail(id: int):
     """The consultation: context, documents, dates, who may take part, the questionnaire's
     entry, proposals, arguments; once published, the results and the decision."""
@@ -198,6 +201,7 @@ def propose(id: int):
 
 
 @bp.get("/proposals/<int:id>")
+@visitor_cache
 def proposal(id: int):
     """A proposal: its text, supports, the city's answer once decided, and its comments."""
     item = get_or_404(Proposal, id)
@@ -219,6 +223,7 @@ def _results_visible(consultation) -> bool:
 
 
 @bp.get("/<int:id>/results")
+@visitor_cache
 def results(id: int):
     """The results: each question as a chart and a table, approved free texts, the proposals
     most supported first."""
@@ -237,6 +242,7 @@ def results(id: int):
 
 
 @bp.get("/<int:id>/results/<int:question_id>/answers")
+@visitor_cache
 def question_texts(id: int, question_id: int):
     """Every published free-text answer to one question, a page at a time."""
     consultation = _load(id)
@@ -251,6 +257,7 @@ def question_texts(id: int, question_id: int):
 
 
 @bp.get("/<int:id>/decision")
+@visitor_cache
 def decision(id: int):
     """What we heard, what we decided and why, and what became of each proposal."""
     consultation = _load(id)

@@ -19,6 +19,7 @@ from flask_login import current_user
 from core.bodies import register_pages
 from core.database import db, utcnow
 from core.mail import send_mail
+from core.pagecache import visitor_cache
 from core.permissions import authorize, get_or_404
 from core.settings import get_setting
 
@@ -51,6 +52,7 @@ def retention_text(council: Council) -> str:
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     councils = db.session.scalars(
         db.select(Council).where(Council.is_published.is_(True))
@@ -64,6 +66,7 @@ register_pages(bp, MANAGE)
 
 
 @bp.get("/<int:id>")
+@visitor_cache
 def council(id: int):
     council = get_or_404(Council, id)
     draw = council.current_draw
@@ -133,6 +136,7 @@ def _labels(council: Council) -> dict[str, dict]:
 
 
 @bp.get("/<int:id>/draws/<int:draw_id>")
+@visitor_cache
 def draw(id: int, draw_id: int):
     draw = _public_draw(id, draw_id)
     replacements = [m for m in draw.members if m.replaces_id is not None]

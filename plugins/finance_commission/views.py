@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.bodies import Body, ensure_body, register_pages
 from core.database import db
 from core.i18n import euros
+from core.pagecache import visitor_cache
 from core.permissions import get_or_404, login_required
 from core.settings import get_setting
 from core.workflows import start
@@ -74,6 +75,7 @@ def _finance_value(value, unit):
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     """The latest year's indicators, the commission, the latest questions."""
     latest = latest_row()
@@ -86,6 +88,7 @@ def index():
 
 
 @bp.get("/indicators/<key>")
+@visitor_cache
 def indicator(key: str):
     """One indicator: its value, its trend as a chart and a table, what it means."""
     definition = BY_KEY.get(key)
@@ -105,6 +108,7 @@ def indicator(key: str):
 
 @bp.get("/budget")
 @bp.get("/budget/<int:year>")
+@visitor_cache
 def budget(year: int | None = None):
     """Where a hundred euros of spending go, by function, and the year's main aggregates."""
     available = years()
@@ -131,6 +135,7 @@ def _public_questions():
 
 
 @bp.get("/questions")
+@visitor_cache
 def questions():
     items = db.session.scalars(_public_questions().order_by(Question.published_at.desc(), Question.id.desc())).all()
     return render_template("finance_commission/questions.html", questions=items, workflow=WORKFLOW,
@@ -160,6 +165,7 @@ def ask():
 
 
 @bp.get("/questions/<int:id>")
+@visitor_cache
 def question(id: int):
     item = get_or_404(Question, id)
     return render_template("finance_commission/question.html", question=item, workflow=WORKFLOW,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import lazyload
 from core.attachments import AttachmentRefused, attachments_of, save_upload
 from core.database import db
 from core.declarations import HomeBlock
+from core.pagecache import visitor_cache
 from core.permissions import get_or_404, login_required
 from core.search import fold, matching_ids
 from core.supports import preload_supports
@@ -101,6 +102,7 @@ def _ordered(query, sort: str):
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     """The ideas, filtered, searched, sorted and paginated; the same number of queries
     whatever the size of the page."""
@@ -160,6 +162,7 @@ def _rhythm() -> dict:
 
 
 @bp.get("/<int:id>")
+@visitor_cache
 def detail(id: int):
     """The idea, its supports, its timeline, the city's answer, its study once decided, its
     implementation once accepted, and its comments."""

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from core.bodies import register_pages
 from core.content import get_type
 from core.database import db
+from core.pagecache import visitor_cache
 from core.permissions import get_or_404, login_required
 from core.supports import preload_supports
 from core.workflows import start
@@ -28,6 +29,7 @@ class NoticeForm(FlaskForm):
 
 
 @bp.get("/")
+@visitor_cache
 def index():
     query = (
         db.select(Notice)
@@ -54,6 +56,7 @@ def create():
 
 
 @bp.get("/<int:id>")
+@visitor_cache
 def detail(id: int):
     notice = get_or_404(Notice, id)
     return render_template("noticeboard/detail.html", notice=notice)

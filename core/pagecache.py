@@ -1,0 +1,307 @@
+"""Pages kept for visitors who are not signed in.
+
+Most visits to a participation platform are people reading: the home page, the ideas, a
+consultation's results, the finances. Those pages are the same for everyone who is not signed in,
+so once such a page is rendered Civique keeps it for ``PAGE_CACHE_SECONDS`` (10 in production, 0,
+that is off, in development and tests) and serves the copy to the next visitors instead of
+rendering it again.
+
+What is kept
+    A ``GET`` (or ``HEAD``) of a view marked with :func:`visitor_cache`, answered ``200`` with
+    HTML, for a visitor with no account in their session, no "remember me" cookie and no message
+    waiting to be shown. A response that set a cookie, showed a message (``flash``) or wrote to
+    the session is not kept. The key is the host, the path with its query string and the
+    visitor's language. The form token (CSRF) of a kept page is replaced by each visitor's own,
+    so the forms it holds (language, search) work for everyone.
+
+Where
+    In Redis when ``REDIS_URL`` is set (shared by every worker and instance), otherwise in each
+    worker's memory (``PAGE_CACHE_MEMORY_BYTES`` at most, the least recently used pages go first).
+    When Redis does not answer, pages are rendered as if nothing were kept.
+
+How fresh
+    A kept page is at most ``PAGE_CACHE_SECONDS`` old. A change that removes or hides something
+    (a moderation decision, a workflow move, a deleted file, an erased account, a saved
+    setting) calls :func:`expire_visitor_pages` before it commits: once it commits, every kept
+    page is dropped. Signed-in people never get a kept page, so what they do they see at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app, g, has_app_context, request, session
+from flask.globals import request_ctx
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "civique.pagecache"
+HEADER = "X-Civique-Cache"
+# Set on the session (``db.session.info``) by expire_visitor_pages, acted on after the commit.
+EXPIRE_ON_COMMIT = "civique.pagecache.expire"
+# Session keys that rendering a page may write without making it personal: the form token and
+# Flask-Login's bookkeeping of anonymous sessions.
+BOOKKEEPING_KEYS = frozenset({"csrf_token", "_id", "_fresh", "_remember", "_remember_seconds"})
+
+
+def visitor_cache(view):
+    """Mark a view whose page may be kept for visitors who are not signed in.
+
+    Only for pages that show the same thing to every such visitor (their language and the URL
+    aside): reading pages, not forms that remember what someone typed.
+    """
+    view.visitor_cache = True
+    return view
+
+
+def expire_visitor_pages() -> None:
+    """Drop every kept page once the current database transaction commits.
+
+    Call it before committing a change that removes or hides something visitors may have in a
+    kept page (a hidden comment, an unpublished item, an erased account). Other changes show up
+    within ``PAGE_CACHE_SECONDS``.
+    """
+    from .extensions import db
+
+    db.session.info[EXPIRE_ON_COMMIT] = True
+
+
+@dataclass
+class Kept:
+    """A kept page: the generation it belongs to, its content type and its body."""
+
+    generation: int
+    content_type: str
+    body: bytes
+
+    def dump(self) -> bytes:
+        return f"{self.generation}\n{self.content_type}\n".encode() + self.body
+
+    @classmethod
+    def load(cls, raw: bytes) -> Kept | None:
+        try:
+            generation, content_type, body = raw.split(b"\n", 2)
+            return cls(int(generation), content_type.decode(), body)
+        except ValueError:
+            return None
+
+
+class MemoryStore:
+    """Each worker's own kept pages (no Redis): least recently used first out, bounded in bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.generation = 0
+        self._pages: OrderedDict[str, tuple[float, Kept]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def lookup(self, key: str, now: float) -> tuple[int, Kept | None]:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return self.generation, None
+            expires, kept = found
+            if expires <= now or kept.generation != self.generation:
+                self._drop(key)
+                return self.generation, None
+            self._pages.move_to_end(key)
+            return self.generation, kept
+
+    def keep(self, key: str, kept: Kept, seconds: int, now: float) -> None:
+        size = len(kept.body)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if kept.generation != self.generation:
+                return
+            self._drop(key)
+            self._pages[key] = (now + seconds, kept)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+
+    def expire_all(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._pages.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        found = self._pages.pop(key, None)
+        if found is not None:
+            self._bytes -= len(found[1].body)
+
+
+class RedisStore:
+    """Kept pages in Redis, shared by every worker and instance of the site.
+
+    A generation number, raised by :meth:`expire_all`, is read with the page in one round trip;
+    a page kept under an older generation is not served.
+    """
+
+    def __init__(self, url: str, prefix: str):
+        from redis import Redis
+
+        self.redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.prefix = prefix
+        self.generation_key = f"{prefix}:generation"
+
+    def lookup(self, key: str, now: float) -> tuple[int, Kept | None]:
+        generation, raw = self.redis.mget(self.generation_key, f"{self.prefix}:{key}")
+        generation = int(generation or 0)
+        kept = Kept.load(raw) if raw else None
+        if kept is not None and kept.generation != generation:
+            kept = None
+        return generation, kept
+
+    def keep(self, key: str, kept: Kept, seconds: int, now: float) -> None:
+        self.redis.set(f"{self.prefix}:{key}", kept.dump(), ex=seconds)
+
+    def expire_all(self) -> None:
+        self.redis.incr(self.generation_key)
+
+
+class PageCache:
+    """The app's kept pages (``app.extensions["civique.pagecache"]``)."""
+
+    def __init__(self, app):
+        self.seconds = int(app.config.get("PAGE_CACHE_SECONDS") or 0)
+        secret = str(app.config["SECRET_KEY"]).encode()
+        # What stands for the form token in a kept page: unguessable, the same in every instance.
+        self.placeholder = hmac.new(secret, b"civique.pagecache.csrf", hashlib.sha256).hexdigest().encode()
+        # Sites sharing a Redis keep apart: the prefix follows the site's database.
+        database = str(app.config["SQLALCHEMY_DATABASE_URI"]).encode()
+        prefix = app.config.get("PAGE_CACHE_KEY_PREFIX") or (
+            "civique:pages:" + hashlib.sha256(database).hexdigest()[:16]
+        )
+        if app.config.get("REDIS_URL"):
+            self.store = RedisStore(app.config["REDIS_URL"], prefix)
+        else:
+            self.store = MemoryStore(int(app.config.get("PAGE_CACHE_MEMORY_BYTES") or 0))
+
+    @property
+    def enabled(self) -> bool:
+        return self.seconds > 0
+
+    def expire_all(self) -> None:
+        try:
+            self.store.expire_all()
+        except Exception:  # Redis away: pages then live PAGE_CACHE_SECONDS at most
+            log.exception("Could not drop the kept pages")
+
+
+def _cache() -> PageCache | None:
+    cache = current_app.extensions.get(EXTENSION)
+    return cache if cache is not None and cache.enabled else None
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _is_plain_visitor() -> bool:
+    if "_user_id" in session or "_flashes" in session:
+        return False
+    return not request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+
+
+def _key() -> str:
+    from .i18n import visitor_locale
+
+    path = request.full_path if request.query_string else request.path
+    text = f"{request.host}\n{visitor_locale()}\n{path}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _personal_session() -> dict:
+    return {key: value for key, value in session.items() if key not in BOOKKEEPING_KEYS}
+
+
+def serve_kept_page():
+    """``before_request`` (the first): answer with the kept page when there is one."""
+    cache = _cache()
+    if cache is None or request.method not in ("GET", "HEAD"):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "visitor_cache", False) or not _is_plain_visitor():
+        return None
+    key = _key()
+    try:
+        generation, kept = cache.store.lookup(key, _now())
+    except Exception:
+        log.exception("Could not read the kept pages")
+        return None
+    if kept is None:
+        g.page_cache_pending = (key, generation, _personal_session())
+        return None
+    from flask_wtf.csrf import generate_csrf
+
+    body = kept.body
+    if cache.placeholder in body:
+        body = body.replace(cache.placeholder, generate_csrf().encode())
+    response = current_app.response_class(body, content_type=kept.content_type)
+    response.headers[HEADER] = "hit"
+    return response
+
+
+def keep_page(response):
+    """``after_request``: keep the page rendered for a visitor, when it may be kept."""
+    pending = g.pop("page_cache_pending", None)
+    cache = _cache()
+    if pending is None or cache is None:
+        return response
+    key, generation, session_before = pending
+    if (
+        response.status_code != 200
+        or response.mimetype != "text/html"
+        or response.is_streamed
+        or response.direct_passthrough
+        or "Set-Cookie" in response.headers
+        or getattr(request_ctx, "flashes", None)
+        or not _is_plain_visitor()
+        or _personal_session() != session_before
+    ):
+        return response
+    body = response.get_data()
+    token = g.get("csrf_token")
+    if token:
+        body = body.replace(token.encode(), cache.placeholder)
+    try:
+        cache.store.keep(key, Kept(generation, response.content_type, body), cache.seconds, _now())
+    except Exception:
+        log.exception("Could not keep a page")
+        return response
+    response.headers[HEADER] = "miss"
+    return response
+
+
+def _after_commit(db_session) -> None:
+    if db_session.info.pop(EXPIRE_ON_COMMIT, False) and has_app_context():
+        cache = current_app.extensions.get(EXTENSION)
+        if cache is not None:
+            cache.expire_all()
+
+
+def _after_rollback(db_session, previous_transaction) -> None:
+    db_session.info.pop(EXPIRE_ON_COMMIT, None)
+
+
+def init_app(app) -> None:
+    """Create the app's page cache; serve kept pages before any other ``before_request``."""
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    app.extensions[EXTENSION] = PageCache(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_kept_page)
+    app.after_request(keep_page)
+    if not event.contains(db.session, "after_commit", _after_commit):
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_soft_rollback", _after_rollback)
