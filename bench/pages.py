@@ -28,6 +28,7 @@ from .settings import PASSWORD, SCALES, Scale, app_environment
 CONNECTIONS = 16
 THREADS = 2
 WARMUP_SECONDS = 2
+CACHE_HEADER = "X-Civique-Cache"  # core.pagecache.HEADER: "hit" when the kept page answered
 IDEA_TYPE = "idea_box.idea"
 # Pages of plugins a city may leave out: a 404 there means "not enabled", and the page is skipped.
 PLUGIN_PAGES = ("finances", "consultation")
@@ -69,14 +70,24 @@ end
 """
 
 
+# A signed-in resident reading a page: their session cookie on every request.
+SIGNED_IN_LUA = """
+request = function()
+  return wrk.format("GET", nil, {["Cookie"] = __COOKIE__})
+end
+"""
+
+
 @dataclass
 class Page:
-    """A page to load: a GET of ``path``, or the support POST when ``lua`` is given."""
+    """A page to load: a GET of ``path`` (by a visitor, or by a signed-in resident when
+    ``signed_in``), or the support POST when ``lua`` is given."""
 
     key: str
     label: str
     path: str
     lua: str = ""
+    signed_in: bool = False
 
 
 @dataclass
@@ -92,6 +103,7 @@ class Result:
     requests: int = 0
     rps_ratio: float | None = None  # floor rps / page rps: how many times slower than the floor
     p95_ratio: float | None = None  # page p95 / floor p95
+    kept: bool | None = None  # a visitor's page: served from the page cache before the run
     note: str = ""
     raw: dict = field(default_factory=dict)
 
@@ -158,13 +170,12 @@ def choose_pages(scale: Scale) -> list[Page]:
         consultation_id = None
         if _one(conn, "SELECT to_regclass('consultation_consultation') IS NOT NULL"):
             consultation_id = busiest_results(conn.cursor())
-    return [
+    reading = [
         Page("home", "Home page", "/"),
         Page("ideas", "Idea list, filtered and sorted", f"/ideas/?neighbourhood={neighbourhood}"
                                                         "&status=open&sort=newest"),
         Page("idea", "An idea's page (median comments)", f"/ideas/{typical_id}"),
         Page("idea_top", "An idea's page (the most commented)", f"/ideas/{idea_id}"),
-        Page("support", "Support / withdraw (POST, signed in)", "/content/idea_box.idea/0/support"),
         Page("search", "Search", "/search/?q=piste+cyclable"),
         Page("finances", "Finances (finance_commission)", "/finances/"),
         # Without the plugin's tables (the data was generated without it) there is no id to ask
@@ -172,6 +183,29 @@ def choose_pages(scale: Scale) -> list[Page]:
         Page("consultation", "Consultation results (the busiest)",
              f"/consultations/{consultation_id or 0}/results"),
     ]
+    # Each reading page twice: as a visitor (not signed in: the page cache answers) and as a
+    # signed-in resident (rendered for them on every request).
+    pages = []
+    for page in reading:
+        pages.append(Page(page.key, page.label + " - visitor", page.path))
+        pages.append(Page(page.key + "_signed_in", page.label + " - signed in", page.path, signed_in=True))
+    pages.append(Page("support", "Support / withdraw (POST, signed in)", "/content/idea_box.idea/0/support"))
+    return pages
+
+
+def signed_in_script(base_url: str, scale: Scale) -> str:
+    """The GET script of a signed-in resident (logged in once, their cookie on every request)."""
+    with psycopg.connect(scale.url) as conn:
+        email = _one(conn, "SELECT email FROM user_account WHERE id > 100 AND deleted_at IS NULL "
+                           "ORDER BY id LIMIT 1")
+    client = Client(base_url)
+    response = client.login(email, PASSWORD)
+    if response.status != 302:
+        raise RuntimeError(f"could not log {email} in (status {response.status})")
+    client.get("/")  # shows (and so clears) the welcome message: the cookie carries none
+    cookie = client.cookie_header()
+    client.close()
+    return SIGNED_IN_LUA.replace("__COOKIE__", json.dumps(cookie))
 
 
 def support_script(base_url: str, scale: Scale, residents: int = 32) -> str:
@@ -210,18 +244,30 @@ def run_scale(scale: Scale, duration: int, floor: Result | None = None, log=prin
     results: list[Result] = []
     log(f"  load average before: {os.getloadavg()[0]:.1f} (other jobs on this machine skew every figure)")
     with serving(f"civique-{scale.name}", "core:create_app()", app_environment(scale.url)) as server:
+        signed_in_lua = signed_in_script(server.url, scale)
         for page in choose_pages(scale):
             probe = Client(server.url).get(page.path) if page.key != "support" else None
-            if probe is not None and probe.status == 404 and page.key in PLUGIN_PAGES:
+            if probe is not None and probe.status == 404 and page.key.removesuffix("_signed_in") in PLUGIN_PAGES:
                 results.append(Result(page.key, page.label, page.path, note="plugin not enabled: skipped"))
                 continue
             if probe is not None and probe.status != 200:
                 results.append(Result(page.key, page.label, page.path, note=f"HTTP {probe.status} before load"))
                 continue
+            kept = None
             if page.key == "support":
                 page.lua = support_script(server.url, scale)
+            elif page.signed_in:
+                page.lua = signed_in_lua
+            else:
+                # Each gunicorn worker keeps its own copy (no Redis here): ask until one answers
+                # with its kept page.
+                visitor = Client(server.url)
+                kept = any(visitor.get(page.path).headers.get(CACHE_HEADER) == "hit" for _ in range(12))
+                visitor.close()
             log(f"  {page.label}: {page.path}")
-            results.append(measure(server.url, page, duration))
+            result = measure(server.url, page, duration)
+            result.kept = kept
+            results.append(result)
     for result in results:
         if result.requests:
             result.rps_ratio = floor.rps / result.rps if result.rps else None
@@ -235,18 +281,19 @@ def table(run: dict) -> str:
     """The figures of one scale as a short text table."""
     lines = [f"Scale {run['scale']} ({run['connections']} connections, {run['duration_s']} s per page, "
              f"load average after {run['load_average_after'][0]:.1f})",
-             f"{'page':<40} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-             f"{'floor/rps':>9} {'p95/floor':>9}"]
+             f"{'page':<52} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+             f"{'floor/rps':>9} {'p95/floor':>9} {'kept':>5}"]
     floor = run["floor"]
-    lines.append(f"{floor['label']:<40} {floor['rps']:>8.0f} {floor['p50_ms']:>8.1f} {floor['p95_ms']:>8.1f} "
-                 f"{floor['p99_ms']:>8.1f} {floor['errors']:>7} {'1.0':>9} {'1.0':>9}")
+    lines.append(f"{floor['label']:<52} {floor['rps']:>8.0f} {floor['p50_ms']:>8.1f} {floor['p95_ms']:>8.1f} "
+                 f"{floor['p99_ms']:>8.1f} {floor['errors']:>7} {'1.0':>9} {'1.0':>9} {'-':>5}")
     for page in run["pages"]:
         if not page["requests"]:
-            lines.append(f"{page['label']:<40} {page['note']}")
+            lines.append(f"{page['label']:<52} {page['note']}")
             continue
-        lines.append(f"{page['label']:<40} {page['rps']:>8.0f} {page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} "
+        kept = {True: "yes", False: "NO"}.get(page.get("kept"), "-")
+        lines.append(f"{page['label']:<52} {page['rps']:>8.0f} {page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} "
                      f"{page['p99_ms']:>8.1f} {page['errors']:>7} {page['rps_ratio']:>9.1f} "
-                     f"{page['p95_ratio']:>9.1f}")
+                     f"{page['p95_ratio']:>9.1f} {kept:>5}")
     return "\n".join(lines)
 
 
@@ -267,9 +314,9 @@ def growth(small: dict, large: dict) -> list[dict]:
 
 def growth_table(small: str, large: str, rows: list[dict]) -> str:
     lines = [f"Cost growth {small} -> {large} (latency {large} / {small}; target <= 1.5)",
-             f"{'page':<40} {'p50 x':>7} {'p95 x':>7} {'rps /':>7}"]
+             f"{'page':<52} {'p50 x':>7} {'p95 x':>7} {'rps /':>7}"]
     for row in rows:
-        lines.append(f"{row['label']:<40} {row['p50_growth']:>7.2f} {row['p95_growth']:>7.2f} "
+        lines.append(f"{row['label']:<52} {row['p50_growth']:>7.2f} {row['p95_growth']:>7.2f} "
                      f"{row['rps_growth']:>7.2f}")
     return "\n".join(lines)
 
