@@ -34,7 +34,7 @@ from .database import UTCDateTime, db, utcnow
 from .follows import follow
 from .hookspecs import hookimpl
 from .notifications import notify_followers
-from .pagecache import visitor_cache
+from .pagecache import expire_visitor_pages, visitor_cache
 from .permissions import authorize, deny, login_required
 from .web import whole_number
 
@@ -246,6 +246,7 @@ def edit_comment(comment: Comment, user, body: str, stance: str | None = None) -
     comment.body = _clean_body(body)
     comment.stance = _clean_stance(comment.item, stance, comment.parent_id is not None)
     comment.edited_at = utcnow()
+    expire_visitor_pages()  # an author may take back what they regret: not 10 s more
 
 
 # --- Reading threads ------------------------------------------------------------------------------

@@ -9,21 +9,27 @@ rendering it again.
 What is kept
     A ``GET`` (or ``HEAD``) of a view marked with :func:`visitor_cache`, answered ``200`` with
     HTML, for a visitor with no account in their session, no "remember me" cookie and no message
-    waiting to be shown. A response that set a cookie, showed a message (``flash``) or wrote to
-    the session is not kept. The key is the host, the path with its query string and the
-    visitor's language. The form token (CSRF) of a kept page is replaced by each visitor's own,
-    so the forms it holds (language, search) work for everyone.
+    waiting to be shown. A page is kept only when rendered for a session holding nothing of the
+    visitor's own but their language (not a random order's seed, say); a response that set a
+    cookie, showed a message (``flash``), wrote to the session or called
+    :func:`skip_visitor_cache` is not kept. The key is the host, the path with its query string
+    and the visitor's language. The form token (CSRF) of a kept page is replaced by each
+    visitor's own, so the forms it holds (language, search) work for everyone. A kept page is
+    served before any other ``before_request`` function runs.
 
 Where
     In Redis when ``REDIS_URL`` is set (shared by every worker and instance), otherwise in each
-    worker's memory (``PAGE_CACHE_MEMORY_BYTES`` at most, the least recently used pages go first).
-    When Redis does not answer, pages are rendered as if nothing were kept.
+    worker's memory (``PAGE_CACHE_MEMORY_BYTES`` at most, the least recently used pages go first;
+    the workers, the background worker and the command line of one instance folder share when
+    pages expire through a file there). When Redis does not answer, pages are rendered as if
+    nothing were kept, and Redis is left alone for half a minute.
 
 How fresh
     A kept page is at most ``PAGE_CACHE_SECONDS`` old. A change that removes or hides something
-    (a moderation decision, a workflow move, a deleted file, an erased account, a saved
-    setting) calls :func:`expire_visitor_pages` before it commits: once it commits, every kept
-    page is dropped. Signed-in people never get a kept page, so what they do they see at once.
+    (a moderation decision, a workflow move, a deleted file, an edited comment, an erased
+    account, a saved setting) calls :func:`expire_visitor_pages` before it commits: once it
+    commits, every kept page is dropped. Signed-in people never get a kept page, so what they do
+    they see at once.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -46,8 +53,10 @@ HEADER = "X-Civique-Cache"
 # Set on the session (``db.session.info``) by expire_visitor_pages, acted on after the commit.
 EXPIRE_ON_COMMIT = "civique.pagecache.expire"
 # Session keys that rendering a page may write without making it personal: the form token and
-# Flask-Login's bookkeeping of anonymous sessions.
-BOOKKEEPING_KEYS = frozenset({"csrf_token", "_id", "_fresh", "_remember", "_remember_seconds"})
+# Flask-Login's bookkeeping of anonymous sessions. The language is part of the key.
+BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang"})
+# How long Redis is left alone after it failed to answer.
+REDIS_PAUSE_SECONDS = 30
 
 
 def visitor_cache(view):
@@ -58,6 +67,11 @@ def visitor_cache(view):
     """
     view.visitor_cache = True
     return view
+
+
+def skip_visitor_cache() -> None:
+    """Do not keep the page being rendered (it depends on something else than URL and language)."""
+    g.page_cache_skip = True
 
 
 def expire_visitor_pages() -> None:
@@ -93,34 +107,44 @@ class Kept:
 
 
 class MemoryStore:
-    """Each worker's own kept pages (no Redis): least recently used first out, bounded in bytes."""
+    """Each worker's own kept pages (no Redis): least recently used first out, bounded in bytes.
 
-    def __init__(self, max_bytes: int):
+    The generation is the modification time of a file in the instance folder, so that the
+    gunicorn workers, ``flask worker`` and the command line of one instance expire their pages
+    together (one ``stat`` a lookup).
+    """
+
+    def __init__(self, max_bytes: int, generation_file: str):
         self.max_bytes = max_bytes
-        self.generation = 0
+        self.generation_file = generation_file
         self._pages: OrderedDict[str, tuple[float, Kept]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
+    def generation(self) -> int:
+        try:
+            return os.stat(self.generation_file).st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
     def lookup(self, key: str, now: float) -> tuple[int, Kept | None]:
+        generation = self.generation()
         with self._lock:
             found = self._pages.get(key)
             if found is None:
-                return self.generation, None
+                return generation, None
             expires, kept = found
-            if expires <= now or kept.generation != self.generation:
+            if expires <= now or kept.generation != generation:
                 self._drop(key)
-                return self.generation, None
+                return generation, None
             self._pages.move_to_end(key)
-            return self.generation, kept
+            return generation, kept
 
     def keep(self, key: str, kept: Kept, seconds: int, now: float) -> None:
         size = len(kept.body)
         if size > self.max_bytes:
             return
         with self._lock:
-            if kept.generation != self.generation:
-                return
             self._drop(key)
             self._pages[key] = (now + seconds, kept)
             self._bytes += size
@@ -128,8 +152,12 @@ class MemoryStore:
                 self._drop(next(iter(self._pages)))
 
     def expire_all(self) -> None:
+        # A new modification time, later than the last one even within the clock's resolution.
+        stamp = max(time.time_ns(), self.generation() + 1)
+        with open(self.generation_file, "a"):
+            pass
+        os.utime(self.generation_file, ns=(stamp, stamp))
         with self._lock:
-            self.generation += 1
             self._pages.clear()
             self._bytes = 0
 
@@ -173,33 +201,44 @@ class PageCache:
 
     def __init__(self, app):
         self.seconds = int(app.config.get("PAGE_CACHE_SECONDS") or 0)
+        self.token_field = app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        self.bookkeeping = BOOKKEEPING_KEYS | {self.token_field}
         secret = str(app.config["SECRET_KEY"]).encode()
         # What stands for the form token in a kept page: unguessable, the same in every instance.
         self.placeholder = hmac.new(secret, b"civique.pagecache.csrf", hashlib.sha256).hexdigest().encode()
-        # Sites sharing a Redis keep apart: the prefix follows the site's database.
-        database = str(app.config["SQLALCHEMY_DATABASE_URI"]).encode()
+        # The instances of a site share its secret key; sites sharing a Redis keep apart.
         prefix = app.config.get("PAGE_CACHE_KEY_PREFIX") or (
-            "civique:pages:" + hashlib.sha256(database).hexdigest()[:16]
+            "civique:pages:" + hmac.new(secret, b"civique.pagecache.prefix", hashlib.sha256).hexdigest()[:16]
         )
+        self.paused_until = 0.0
         if app.config.get("REDIS_URL"):
             self.store = RedisStore(app.config["REDIS_URL"], prefix)
         else:
-            self.store = MemoryStore(int(app.config.get("PAGE_CACHE_MEMORY_BYTES") or 0))
+            self.store = MemoryStore(int(app.config.get("PAGE_CACHE_MEMORY_BYTES") or 0),
+                                     os.path.join(app.instance_path, "page-cache-generation"))
 
     @property
     def enabled(self) -> bool:
         return self.seconds > 0
 
+    def available(self) -> bool:
+        return _now() >= self.paused_until
+
+    def failed(self, doing: str) -> None:
+        """The store did not answer: log it, leave it alone for a while."""
+        log.exception("Page cache: could not %s; pages are rendered meanwhile", doing)
+        self.paused_until = _now() + REDIS_PAUSE_SECONDS
+
     def expire_all(self) -> None:
         try:
             self.store.expire_all()
         except Exception:  # Redis away: pages then live PAGE_CACHE_SECONDS at most
-            log.exception("Could not drop the kept pages")
+            self.failed("drop the kept pages")
 
 
 def _cache() -> PageCache | None:
     cache = current_app.extensions.get(EXTENSION)
-    return cache if cache is not None and cache.enabled else None
+    return cache if cache is not None and cache.enabled and cache.available() else None
 
 
 def _now() -> float:
@@ -220,8 +259,9 @@ def _key() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _personal_session() -> dict:
-    return {key: value for key, value in session.items() if key not in BOOKKEEPING_KEYS}
+def _personal_session(cache: PageCache) -> dict:
+    """What the session holds of the visitor's own (not the form token, language, bookkeeping)."""
+    return {key: value for key, value in session.items() if key not in cache.bookkeeping}
 
 
 def serve_kept_page():
@@ -236,10 +276,13 @@ def serve_kept_page():
     try:
         generation, kept = cache.store.lookup(key, _now())
     except Exception:
-        log.exception("Could not read the kept pages")
+        cache.failed("read the kept pages")
         return None
     if kept is None:
-        g.page_cache_pending = (key, generation, _personal_session())
+        # Rendered for a session holding something of the visitor's own, the page may show it:
+        # it is not kept (such a visitor is still served the pages kept from others).
+        if not _personal_session(cache):
+            g.page_cache_pending = (key, generation)
         return None
     from flask_wtf.csrf import generate_csrf
 
@@ -257,26 +300,27 @@ def keep_page(response):
     cache = _cache()
     if pending is None or cache is None:
         return response
-    key, generation, session_before = pending
+    key, generation = pending
     if (
         response.status_code != 200
         or response.mimetype != "text/html"
         or response.is_streamed
         or response.direct_passthrough
         or "Set-Cookie" in response.headers
+        or g.get("page_cache_skip")
         or getattr(request_ctx, "flashes", None)
         or not _is_plain_visitor()
-        or _personal_session() != session_before
+        or _personal_session(cache)
     ):
         return response
     body = response.get_data()
-    token = g.get("csrf_token")
+    token = g.get(cache.token_field)
     if token:
         body = body.replace(token.encode(), cache.placeholder)
     try:
         cache.store.keep(key, Kept(generation, response.content_type, body), cache.seconds, _now())
     except Exception:
-        log.exception("Could not keep a page")
+        cache.failed("keep a page")
         return response
     response.headers[HEADER] = "miss"
     return response
@@ -290,7 +334,9 @@ def _after_commit(db_session) -> None:
 
 
 def _after_rollback(db_session, previous_transaction) -> None:
-    db_session.info.pop(EXPIRE_ON_COMMIT, None)
+    # A savepoint rolled back leaves the rest of the transaction, and its expiry, to commit.
+    if not previous_transaction.nested:
+        db_session.info.pop(EXPIRE_ON_COMMIT, None)
 
 
 def init_app(app) -> None:

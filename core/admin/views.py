@@ -29,6 +29,7 @@ from ..declarations import AdminPage, SettingSpec
 from ..demo import slugify
 from ..events import RoleChanged, emit
 from ..hookspecs import hookimpl
+from ..pagecache import expire_visitor_pages
 from ..permissions import (
     PermissionOverride, all_permissions, all_roles, forget_grants, grants, permission_required,
 )
@@ -649,6 +650,7 @@ def settings_reset(plugin: str, name: str):
     if row is not None:
         before = get_setting(plugin, name)
         db.session.delete(row)
+        expire_visitor_pages()
         g.pop("_civique_settings", None)
         after = get_setting(plugin, name)
         record("settings.reset", object_type="setting", object_id=f"{plugin}.{name}",

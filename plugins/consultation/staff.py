@@ -25,6 +25,7 @@ from core.attachments import attachments_of
 from core.audit import record as audit
 from core.database import db
 from core.opendata import spreadsheet_safe
+from core.pagecache import expire_visitor_pages
 from core.web import whole_number
 from core.permissions import get_or_404, permission_required
 from core.taxonomy import neighbourhood_choices
@@ -287,6 +288,7 @@ def moderation(id: int):
             if value.moderation != sent[value.id]:
                 value.moderation = sent[value.id]
                 changed += 1
+                expire_visitor_pages()
         audit("consultation.answers_moderated", consultation, summary=f"{changed}")
         db.session.commit()
         flash(ngettext("Moderation saved: %(num)s answer changed.", "Moderation saved: %(num)s answers changed.",

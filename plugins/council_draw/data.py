@@ -16,6 +16,7 @@ from sqlalchemy import func
 from core.audit import record as audit
 from core.database import db, utcnow
 from core.declarations import Dataset, Statistic
+from core.pagecache import expire_visitor_pages
 from core.settings import get_setting
 
 from .models import Candidate, Council, Draw, Member
@@ -53,6 +54,7 @@ def erase_council(council: Council) -> int:
             db.update(Candidate).where(Candidate.id.in_(ids)).values(duplicate_of_id=None))
         db.session.execute(db.delete(Candidate).where(Candidate.id.in_(ids)))
     council.erased_at = utcnow()
+    expire_visitor_pages()
     audit("council_draw.personal_data_erased", council,
           summary=f"Personal data of {len(ids)} candidate(s) of {council.name} erased",
           candidates=len(ids))

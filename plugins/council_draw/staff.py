@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from core.audit import record as audit
 from core.database import db
+from core.pagecache import expire_visitor_pages
 from core.permissions import authorize, get_or_404, permission_required
 from core.taxonomy import Neighbourhood
 from core.web import safe_next
@@ -67,6 +68,7 @@ def _apply_council_form(council: Council, form: CouncilForm) -> None:
                  "call_closes_on", "call_text", "is_published"):
         setattr(council, name, getattr(form, name).data)
     council.name = council.name.strip()
+    expire_visitor_pages()  # unpublished, renamed: visitors see it at once
     chosen = set(form.neighbourhoods.data or [])
     council.neighbourhoods = [n for n in db.session.scalars(db.select(Neighbourhood))
                               if n.id in chosen]

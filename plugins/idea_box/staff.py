@@ -20,6 +20,7 @@ from core.audit import record as audit
 from core.database import db
 from core.events import WorkflowTransitioned, emit
 from core.notifications import notify_followers
+from core.pagecache import expire_visitor_pages
 from core.permissions import get_or_404, permission_required
 from core.taxonomy import category_choices, neighbourhood_choices
 from core.workflows import TransitionRefused, announce, apply
@@ -296,6 +297,7 @@ def delete_step(id: int, step_id: int):
     photo = db.session.get(Attachment, step.photo_id) if step.photo_id else None
     audit("idea_box.step_deleted", idea, object_type=IDEA.name, summary=f"{idea.title}: {step.title}")
     idea.steps.remove(step)
+    expire_visitor_pages()
     if photo is not None:
         delete_attachment(photo)
     latest = idea.steps[-1] if idea.steps else None

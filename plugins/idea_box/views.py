@@ -22,7 +22,7 @@ from sqlalchemy.orm import lazyload
 from core.attachments import AttachmentRefused, attachments_of, save_upload
 from core.database import db
 from core.declarations import HomeBlock
-from core.pagecache import visitor_cache
+from core.pagecache import skip_visitor_cache, visitor_cache
 from core.permissions import get_or_404, login_required
 from core.search import fold, matching_ids
 from core.supports import preload_supports
@@ -83,6 +83,7 @@ def int_arg(name: str) -> int | None:
 
 def visitor_seed() -> int:
     """A number kept in the visitor's session, so their random order stays the same."""
+    skip_visitor_cache()  # the page is this visitor's own order
     seed = session.get("idea_box_seed")
     if not isinstance(seed, int) or not 1 <= seed < _SHUFFLE_PRIME:
         seed = random.SystemRandom().randrange(1, _SHUFFLE_PRIME)

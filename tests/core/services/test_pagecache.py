@@ -221,6 +221,8 @@ def test_pages_are_served_when_redis_does_not_answer(app, notice):
         page = reader.get(f"/notices/{notice.id}")
         assert page.status_code == 200 and "Benches in Dornach park" in page.text
         assert page.headers.get(HEADER) != "hit"
+    # Redis is then left alone for a while instead of being waited for on every request.
+    assert not broken.extensions[EXTENSION].available()
 
 
 @pytest.mark.parametrize("store", ["memory"], indirect=True)
@@ -230,3 +232,29 @@ def test_on_in_production_off_in_development_and_tests(app):
     assert create_app({**base, "ENV": "production"}).config["PAGE_CACHE_SECONDS"] == 10
     assert create_app({**base, "ENV": "development"}).config["PAGE_CACHE_SECONDS"] == 0
     assert create_app({**base, "ENV": "testing"}).config["PAGE_CACHE_SECONDS"] == 0
+
+
+@pytest.mark.parametrize("store", ["memory"], indirect=True)
+def test_a_change_made_by_another_worker_drops_this_workers_kept_pages(app, notice):
+    reader = visitor(app)
+    reader.get(f"/notices/{notice.id}")
+    assert reader.get(f"/notices/{notice.id}").headers[HEADER] == "hit"
+    # Another gunicorn worker (or `flask worker`) of the same instance folder hides something.
+    other_worker = create_app({**app.config, "SERVER_NAME": None})
+    other_worker.extensions[EXTENSION].expire_all()
+    assert reader.get(f"/notices/{notice.id}").headers[HEADER] == "miss"
+
+
+def test_a_savepoint_rolled_back_does_not_cancel_the_expiry(app, notice):
+    reader = visitor(app)
+    reader.get(f"/notices/{notice.id}")
+    assert reader.get(f"/notices/{notice.id}").headers[HEADER] == "hit"
+    from core.pagecache import expire_visitor_pages
+
+    notice.is_hidden = True
+    expire_visitor_pages()
+    savepoint = db.session.begin_nested()  # say, a follow that lost a race
+    savepoint.rollback()
+    db.session.commit()
+    page = reader.get(f"/notices/{notice.id}")
+    assert page.headers.get(HEADER) != "hit"
