@@ -55,8 +55,8 @@ EXPIRE_ON_COMMIT = "civique.pagecache.expire"
 # Session keys that rendering a page may write without making it personal: the form token and
 # Flask-Login's bookkeeping of anonymous sessions. The language is part of the key.
 BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang"})
-# How long Redis is left alone after it failed to answer.
-REDIS_PAUSE_SECONDS = 30
+# How long the store (Redis) is left alone after it failed to answer.
+PAUSE_SECONDS = 30
 
 
 def visitor_cache(view):
@@ -109,10 +109,13 @@ class Kept:
 class MemoryStore:
     """Each worker's own kept pages (no Redis): least recently used first out, bounded in bytes.
 
-    The generation is the modification time of a file in the instance folder, so that the
-    gunicorn workers, ``flask worker`` and the command line of one instance expire their pages
-    together (one ``stat`` a lookup).
+    The generation is the size of a file in the instance folder, which each expiry makes one
+    byte longer, so that the gunicorn workers, ``flask worker`` and the command line of one
+    instance expire their pages together (one ``stat`` a lookup). It starts again from nothing
+    after a million expiries, long after the pages of that size were dropped.
     """
+
+    MAX_GENERATION = 1024 * 1024
 
     def __init__(self, max_bytes: int, generation_file: str):
         self.max_bytes = max_bytes
@@ -123,7 +126,7 @@ class MemoryStore:
 
     def generation(self) -> int:
         try:
-            return os.stat(self.generation_file).st_mtime_ns
+            return os.stat(self.generation_file).st_size
         except FileNotFoundError:
             return 0
 
@@ -152,11 +155,11 @@ class MemoryStore:
                 self._drop(next(iter(self._pages)))
 
     def expire_all(self) -> None:
-        # A new modification time, later than the last one even within the clock's resolution.
-        stamp = max(time.time_ns(), self.generation() + 1)
-        with open(self.generation_file, "a"):
-            pass
-        os.utime(self.generation_file, ns=(stamp, stamp))
+        # Appending is atomic: two processes expiring at once make it two bytes longer.
+        with open(self.generation_file, "ab") as generation_file:
+            if generation_file.tell() >= self.MAX_GENERATION:
+                generation_file.truncate(0)
+            generation_file.write(b".")
         with self._lock:
             self._pages.clear()
             self._bytes = 0
@@ -227,7 +230,7 @@ class PageCache:
     def failed(self, doing: str) -> None:
         """The store did not answer: log it, leave it alone for a while."""
         log.exception("Page cache: could not %s; pages are rendered meanwhile", doing)
-        self.paused_until = _now() + REDIS_PAUSE_SECONDS
+        self.paused_until = _now() + PAUSE_SECONDS
 
     def expire_all(self) -> None:
         try:
@@ -329,7 +332,7 @@ def keep_page(response):
 def _after_commit(db_session) -> None:
     if db_session.info.pop(EXPIRE_ON_COMMIT, False) and has_app_context():
         cache = current_app.extensions.get(EXTENSION)
-        if cache is not None:
+        if cache is not None and cache.enabled:
             cache.expire_all()
 
 

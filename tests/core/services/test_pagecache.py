@@ -258,3 +258,16 @@ def test_a_savepoint_rolled_back_does_not_cancel_the_expiry(app, notice):
     db.session.commit()
     page = reader.get(f"/notices/{notice.id}")
     assert page.headers.get(HEADER) != "hit"
+
+
+@pytest.mark.parametrize("store", ["memory"], indirect=True)
+def test_every_expiry_gives_the_workers_a_new_generation(tmp_path, monkeypatch, app):
+    from core.pagecache import MemoryStore
+
+    monkeypatch.setattr(MemoryStore, "MAX_GENERATION", 3)  # starts again from nothing sooner
+    worker, other_worker = (MemoryStore(1024, str(tmp_path / "generation")) for _ in range(2))
+    seen = [worker.generation()]
+    for _ in range(6):
+        other_worker.expire_all()
+        seen.append(worker.generation())
+    assert all(before != after for before, after in zip(seen, seen[1:]))
