@@ -14,6 +14,7 @@ set), ``client``, ``smtp`` (a real SMTP server on localhost that receives the ap
 from __future__ import annotations
 
 import os
+import warnings
 
 import pytest
 from flask import g, request_started
@@ -36,6 +37,24 @@ DEFAULT_TEST_CONFIG = {
     # set "BABEL_DEFAULT_LOCALE": "fr" (the product's default) through ``app_config``.
     "BABEL_DEFAULT_LOCALE": "en",
 }
+
+
+def redis_url_for_tests(what: str) -> str:
+    """The Redis of the tests (``CIVIQUE_TEST_REDIS_URL``) for tests of ``what`` kept in Redis.
+
+    Without that variable the test is skipped, loudly; when ``CI=true`` it fails instead.
+    """
+    url = os.environ.get("CIVIQUE_TEST_REDIS_URL")
+    if not url:
+        message = (
+            f"CIVIQUE_TEST_REDIS_URL is not set: {what} stored in Redis are NOT TESTED. "
+            "Set it (for example redis://127.0.0.1:6379/0) to run these tests."
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but " + message)
+        warnings.warn(message, stacklevel=2)
+        pytest.skip("!!! " + message)
+    return url
 
 
 def database_kind() -> str:

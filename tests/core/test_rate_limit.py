@@ -7,13 +7,11 @@ variable the Redis runs are skipped, loudly; when ``CI=true`` they fail instead.
 
 from __future__ import annotations
 
-import os
 import uuid
-import warnings
 
 import pytest
 
-from core.testing import TEST_PASSWORD
+from core.testing import TEST_PASSWORD, redis_url_for_tests
 
 from .test_accounts import shown
 
@@ -25,17 +23,7 @@ def storage(request) -> dict:
     """The rate-limit storage configuration of this run."""
     if request.param == "memory":
         return {"REDIS_URL": None}  # nothing configured: the default, in-process memory
-    url = os.environ.get("CIVIQUE_TEST_REDIS_URL")
-    if not url:
-        message = (
-            "CIVIQUE_TEST_REDIS_URL is not set: rate limits stored in Redis are NOT TESTED. "
-            "Set it (for example redis://127.0.0.1:6379/0) to run these tests."
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but " + message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip("!!! " + message)
-    return {"REDIS_URL": url}
+    return {"REDIS_URL": redis_url_for_tests("rate limits")}
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ loudly, and with ``CI=true`` they fail.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
-import warnings
 
 import pytest
 
@@ -19,6 +17,7 @@ from core import create_app
 from core.comments import Comment
 from core.database import db
 from core.pagecache import EXTENSION, HEADER
+from core.testing import redis_url_for_tests
 
 from . import noticeboard
 
@@ -29,15 +28,7 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def store(request) -> dict:
     if request.param == "memory":
         return {"REDIS_URL": None}
-    url = os.environ.get("CIVIQUE_TEST_REDIS_URL")
-    if not url:
-        message = ("CIVIQUE_TEST_REDIS_URL is not set: pages kept in Redis are NOT TESTED. "
-                   "Set it (for example redis://127.0.0.1:6379/0) to run these tests.")
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but " + message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip("!!! " + message)
-    return {"REDIS_URL": url}
+    return {"REDIS_URL": redis_url_for_tests("kept pages")}
 
 
 @pytest.fixture
