@@ -85,8 +85,8 @@ class Defaults:
     # Pages kept for visitors who are not signed in (core.pagecache): seconds a page is kept,
     # None for the environment's default (10 in production, 0 = off in development and tests),
     # and the memory each worker may use for them when there is no Redis.
-    # PAGE_CACHE_KEY_PREFIX names its Redis keys (None: derived from the database's address, so
-    # that sites sharing a Redis keep apart and the instances of one site share their pages).
+    # PAGE_CACHE_KEY_PREFIX names its Redis keys (None: derived from the secret key, so that
+    # sites sharing a Redis keep apart and the instances of one site share their pages).
     PAGE_CACHE_SECONDS = None
     PAGE_CACHE_MEMORY_BYTES = 32 * 1024 * 1024
     PAGE_CACHE_KEY_PREFIX = None
