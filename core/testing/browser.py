@@ -299,10 +299,24 @@ _RUN_AXE = """async (tags) => {
 
 
 def axe_violations(page, script: Path, tags=WCAG_TAGS) -> list[dict[str, Any]]:
-    """Run axe-core on the page as it is now and return its violations."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(script))
-    return page.evaluate(_RUN_AXE, list(tags))
+    """Run axe-core on the page once it has loaded and return its violations.
+
+    A click on a link returns before the next page arrives: when that page replaces the
+    document under axe, it is checked again once loaded (three tries).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    tries = 3
+    while True:
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.add_script_tag(path=str(script))
+            return page.evaluate(_RUN_AXE, list(tags))
+        except PlaywrightError:
+            tries -= 1
+            if not tries:
+                raise
 
 
 def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:

@@ -74,8 +74,9 @@ def test_the_life_of_a_notice_through_every_service(app, page, new_page, users, 
     neighbour = new_page()
     log_in(neighbour, author.email)
     neighbour.goto(f"/notices/{notice.id}")
-    neighbour.get_by_role("link", name=ui_text(neighbour, "Report") + " "
-                          + ui_text(neighbour, "the comment of %(name)s", name=resident.display_name)).click()
+    with neighbour.expect_navigation():
+        neighbour.get_by_role("link", name=ui_text(neighbour, "Report") + " "
+                              + ui_text(neighbour, "the comment of %(name)s", name=resident.display_name)).click()
     axe_check(neighbour)
     neighbour.get_by_label(ui_text(neighbour, "Off topic")).check()
     click(neighbour, "Send my report")
