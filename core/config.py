@@ -74,6 +74,8 @@ class Defaults:
     # At most this many of a request's mails are sent before it answers; the worker sends the
     # rest (a popular idea's thousands of followers do not hold the request up). 0: all by it.
     MAIL_IMMEDIATE_LIMIT = 5
+    # Notifications: recipients notified within the request; beyond, background jobs do it.
+    NOTIFY_IMMEDIATE_LIMIT = 100
 
     # Settings of every PostgreSQL connection. join_collapse_limit 1: the ORM's joins are
     # planned in the order written (planning six joins took longer than running the query).

@@ -276,7 +276,7 @@ def run_schedules(now: datetime | None = None) -> int:
 
 
 def worker_round() -> dict[str, int]:
-    """One round of the worker: mail, schedules, jobs. Returns what it did, by kind."""
+    """One round of the worker: mail, schedules, jobs, then their mail. Returns what it did."""
     from .mail import deliver_due
 
     done = {"mail": deliver_due(), "stale": recover_stale(), "scheduled": run_schedules()}
@@ -289,4 +289,5 @@ def worker_round() -> dict[str, int]:
         SimpleWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
     else:
         done["jobs"] = run_due()
+    done["mail"] += deliver_due()  # what the jobs just queued (a fan-out's mails) goes out now
     return done

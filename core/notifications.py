@@ -9,8 +9,12 @@ and sent by e-mail according to the person's preference:
 - ``daily``: one digest a day with everything new (the ``notifications.digest`` job);
 - ``none``: no mail, the notifications page only.
 
-Messages are rendered once per recipient, in the recipient's language. A failing mail server
-never loses a notification nor breaks the request: the mail waits in the outbox.
+Messages are rendered once per language, and each recipient gets theirs. A failing mail server
+never loses a notification nor breaks the request: the mail waits in the outbox. Beyond
+``NOTIFY_IMMEDIATE_LIMIT`` recipients (a popular idea's thousands of followers), the
+notifications are created by background jobs (``notifications.fan_out``, ``FAN_OUT_BATCH``
+recipients each) queued in the caller's transaction, so the request stays short and nothing is
+lost if it ends early.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from .web import safe_next
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 FREQUENCIES = ("each", "daily", "none")
+# Recipients per fan-out job.
+FAN_OUT_BATCH = 500
 FREQUENCY_LABELS = {
     "each": _l("For each notification"),
     "daily": _l("A daily digest"),
@@ -77,29 +83,59 @@ def notify(users, kind: str, message: Callable[[], str], *, url: str | None = No
            item=None, actor=None) -> list[Notification]:
     """Notify ``users`` (accounts or ids) that something of ``kind`` happened.
 
-    ``message()`` is called once per recipient with the recipient's language active and must
-    return the sentence to show (use ``gettext``). ``url`` is where to read more (default: the
-    item's page). ``actor`` (who caused it) is not notified. The caller commits; mail goes
-    through the outbox, so nothing is lost if the mail server is down.
+    ``message()`` is called once per language with that language active and must return the
+    sentence to show (use ``gettext``); each recipient gets it in theirs. ``url`` is where to
+    read more (default: the item's page). ``actor`` (who caused it) is not notified. The caller
+    commits; mail goes through the outbox, so nothing is lost if the mail server is down.
+
+    Returns the notifications created. Beyond ``NOTIFY_IMMEDIATE_LIMIT`` recipients they are
+    created by background jobs queued here instead, and the list is empty.
     """
-    ids = [getattr(u, "id", u) for u in users]
-    recipients = _recipients(ids, getattr(actor, "id", actor))
+    actor_id = getattr(actor, "id", actor)
+    ids = sorted({getattr(u, "id", u) for u in users} - {None, actor_id})
+    if not ids:
+        return []
     if url is None and item is not None:
         url = item.url
+    about = {"kind": kind, "texts": _texts(message), "url": url,
+             "content_type": getattr(item, "content_type_name", None),
+             "content_id": getattr(item, "id", None)}
+    if len(ids) > current_app.config["NOTIFY_IMMEDIATE_LIMIT"]:
+        from .jobs import enqueue
+
+        for start in range(0, len(ids), FAN_OUT_BATCH):
+            enqueue("notifications.fan_out", user_ids=ids[start:start + FAN_OUT_BATCH], about=about)
+        return []
+    return _create(_recipients(ids, actor_id), **about)
+
+
+def _texts(message: Callable[[], str]) -> dict[str, str]:
+    """``message()`` in each language of the site (and the default one)."""
+    config = current_app.config
+    texts = {}
+    for locale in dict.fromkeys([*config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"]]):
+        with force_locale(locale):
+            texts[locale] = str(message())
+    return texts
+
+
+def _create(recipients, *, kind: str, texts: dict[str, str], url: str | None,
+            content_type: str | None, content_id: int | None) -> list[Notification]:
+    """The notifications of ``recipients`` (accounts) and the mails of those who want each."""
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    preferences_link = _absolute(url_for("accounts.account"))
     created = []
     for user in recipients:
-        locale = user.locale or default_locale
-        with force_locale(locale):
-            text = str(message())
+        locale = user.locale if user.locale in texts else default_locale
+        text = texts[locale]
         frequency = user.notification_frequency if user.is_confirmed else "none"
         notification = Notification(
             user_id=user.id,
             kind=kind,
             message=text,
             url=url,
-            content_type=getattr(item, "content_type_name", None),
-            content_id=getattr(item, "id", None),
+            content_type=content_type,
+            content_id=content_id,
             email_status={"each": "sent", "daily": "pending"}.get(frequency, "none"),
         )
         db.session.add(notification)
@@ -113,9 +149,14 @@ def notify(users, kind: str, message: Callable[[], str], *, url: str | None = No
                 user=user,
                 message=text,
                 link=_absolute(url),
-                preferences_link=_absolute(url_for("accounts.account")),
+                preferences_link=preferences_link,
             )
     return created
+
+
+def fan_out(*, user_ids: list[int], about: dict) -> int:
+    """The ``notifications.fan_out`` job: notify one batch of a large audience."""
+    return len(_create(_recipients(user_ids, None), **about))
 
 
 def notify_followers(item, kind: str, message: Callable[[], str], *, actor=None,
@@ -205,7 +246,10 @@ def send_digests(now: datetime | None = None) -> int:
 
 @hookimpl
 def register_jobs():
-    return {"notifications.digest": lambda **payload: send_digests()}
+    return {
+        "notifications.digest": lambda **payload: send_digests(),
+        "notifications.fan_out": fan_out,
+    }
 
 
 @hookimpl

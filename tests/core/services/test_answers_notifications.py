@@ -162,3 +162,48 @@ def test_mark_notifications_read(client, users, login, make_notice):
     assert 'class="badge"' in page.text
     client.post("/notifications/read")
     assert 'class="badge"' not in client.get("/notifications/").text
+
+
+def test_a_large_audience_is_notified_by_background_jobs(app, client, users, login, make_notice,
+                                                         make_user, smtp):
+    """Beyond NOTIFY_IMMEDIATE_LIMIT followers, the staff's request only queues the work: the
+    worker creates every notification, in each follower's language, and sends their mails."""
+    from core.follows import follow
+    from core.jobs import Job
+
+    app.config["NOTIFY_IMMEDIATE_LIMIT"] = 2
+    app.config["LANGUAGES"] = ["en", "fr"]
+    notice = make_notice(users["resident"], title="Plant trees in Rebberg square")
+    followers = [make_user(f"follower{n}@example.org", f"Follower {n}", locale="fr" if n % 2 else "en")
+                 for n in range(5)]
+    followers[4].notification_frequency = "none"
+    for follower in followers:
+        follow(follower, notice)
+    db.session.commit()
+
+    login(client, users["staff"])
+    response = client.post(f"/content/noticeboard.notice/{notice.id}/transition/review",
+                           data={"comment": ""}, follow_redirects=True)
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
+    [job] = db.session.scalars(db.select(Job).where(Job.kind == "notifications.fan_out")).all()
+    assert sorted(job.payload["user_ids"]) == sorted([f.id for f in followers] + [users["resident"].id])
+
+    worker_round()
+    notified = {n.user_id: n for n in db.session.scalars(db.select(Notification))}
+    assert set(notified) == {f.id for f in followers} | {users["resident"].id}
+    assert users["staff"].id not in notified  # who acted is not told
+    from flask_babel import force_locale, gettext
+
+    def expected(locale):
+        with app.test_request_context(), force_locale(locale):
+            return gettext("“%(title)s” is now: %(state)s.", title="Plant trees in Rebberg square",
+                           state=gettext("Under review"))
+
+    assert expected("fr") != expected("en")
+    for follower in followers:
+        assert notified[follower.id].message == expected(follower.locale)
+    for follower in followers[:4]:
+        [mail] = smtp.wait_for(follower.email)
+        assert f"/notices/{notice.id}" in body(mail)
+    assert smtp.to(followers[4].email) == []
