@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
+from collections import OrderedDict
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, g, render_template, request
@@ -123,9 +125,38 @@ def _translations():
     return translations
 
 
-@functools.lru_cache(maxsize=4096)
-def _markdown_of(text: str):
-    return render_markdown(text)
+class RenderedTexts:
+    """The Markdown of the texts rendered most recently, up to ``max_chars`` characters in all
+    (the texts and their HTML), the least recently used dropped first."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self._rendered: OrderedDict[str, Any] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str):
+        with self._lock:
+            html = self._rendered.get(text)
+            if html is not None:
+                self._rendered.move_to_end(text)
+                return html
+        html = render_markdown(text)
+        size = len(text) + len(html)
+        if size <= self.max_chars // 8:  # one text never takes the room of many
+            with self._lock:
+                if text not in self._rendered:
+                    self._rendered[text] = html
+                    self._chars += size
+                    while self._chars > self.max_chars:
+                        old_text, old_html = self._rendered.popitem(last=False)
+                        self._chars -= len(old_text) + len(old_html)
+        return html
+
+
+# 8 million characters of texts and HTML per worker, some 10 to 20 MB (a comment of 5,000
+# characters and its HTML take about 12,000).
+_markdown_of = RenderedTexts(max_chars=8 * 1024 * 1024)
 
 
 def markdown_filter(text):
@@ -133,7 +164,7 @@ def markdown_filter(text):
 
     Rendering is a pure function of the text (Markdown, then sanitising), and a discussion's
     page shows the same comments to every visitor: each worker keeps its most recent results
-    (at most 4,096 texts), which nothing else must see or invalidate.
+    (:class:`RenderedTexts`, bounded in characters), which nothing else must see or invalidate.
     """
     if not text:
         return render_markdown(text)
