@@ -69,48 +69,36 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_extensions(app, plugins)
 
-    from . import accounts, admin, cli, models, pagecache, pages, web  # noqa: F401
+    from . import cli, models, pagecache, pages, web  # noqa: F401
 
-    web.init_app(app)
+    web.init_app(app, plugins)
     pagecache.init_app(app)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(admin.bp)
-    # The core services' pages (comments, supports, moderation queue, search, open data...).
-    import importlib
-
-    from .plugins import CORE_SERVICE_MODULES
-
-    for module_name in CORE_SERVICE_MODULES:
-        blueprint = getattr(importlib.import_module(module_name), "bp", None)
-        if blueprint is not None:
-            app.register_blueprint(blueprint)
-    for blueprints in plugins.hook.register_blueprints(app=app):
-        for blueprint in blueprints or []:
+    # The core's parts and services register their pages like any plugin does.
+    for _plugin, blueprints in plugins.each("register_blueprints", app=app):
+        for blueprint in blueprints:
             app.register_blueprint(blueprint)
     cli.init_app(app, plugins)
     return app
 
 
 def _init_extensions(app: Flask, plugins) -> None:
-    from . import i18n, jobs, mail
+    from . import events, i18n
     from .accounts.models import User
     from .permissions import AnonymousUser
 
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
+    app.teardown_appcontext(events.run_left_after_commit_work)
     _tune_postgresql_sessions(app)
 
-    migration_dirs = [str(Path(__file__).parent / "migrations" / "versions")]
-    for dirs in plugins.hook.migration_dirs():
-        migration_dirs.extend(str(d) for d in dirs or [])
+    migration_dirs = [str(Path(__file__).parent / "migrations" / "versions"), *plugins.migration_dirs()]
     app.config["CIVIQUE_MIGRATION_DIRS"] = migration_dirs
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     if _alembic_version_locations not in migrate.configure_callbacks:
         migrate.configure(_alembic_version_locations)
 
-    translation_sources = [str(i18n.CORE_TRANSLATIONS)]
-    for dirs in plugins.hook.translation_dirs():
-        translation_sources.extend(str(d) for d in dirs or [])
+    translation_sources = [str(i18n.CORE_TRANSLATIONS), *plugins.translation_dirs()]
     compiled = i18n.compile_catalogs(
         translation_sources, os.path.join(app.instance_path, "compiled-translations")
     )
@@ -143,9 +131,6 @@ def _init_extensions(app: Flask, plugins) -> None:
         if user is None or not user.is_active or str(user.session_version) != version:
             return None
         return user
-
-    app.after_request(mail.deliver_new_mail_after_request)
-    app.after_request(jobs.dispatch_new_jobs_after_request)
 
 
 def _tune_postgresql_sessions(app: Flask) -> None:

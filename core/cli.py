@@ -17,7 +17,7 @@ from flask_migrate import cli as migrate_cli
 from flask_migrate import upgrade as migrate_upgrade
 
 from .database import db, utcnow
-from .scaffold import scaffold_command
+from .web import background_context
 
 
 def init_app(app, plugins) -> None:
@@ -27,7 +27,6 @@ def init_app(app, plugins) -> None:
     app.cli.add_command(plugins_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(reindex_command)
-    app.cli.add_command(scaffold_command)
     for plugin_name, commands in plugins.each("register_commands"):
         group = click.Group(name=plugin_name, help=f"Commands of the {plugin_name} plugin.")
         for command in commands:
@@ -88,7 +87,7 @@ def create_admin_command(email: str, display_name: str, password: str | None):
     """Create an admin account (confirmed), or make an existing account admin."""
     from .accounts.models import User, UserRole
     from .accounts.passwords import hash_password, password_problems
-    from .audit import record
+    from .services.audit import record
 
     email = email.strip().lower()
     user = db.session.scalar(db.select(User).where(User.email == email))
@@ -141,10 +140,9 @@ def worker_command(once: bool, interval: float):
     click.echo(f"Civique worker started (jobs through {mode}).", err=True)
     # Jobs build links (notifications, mails): give them the site's public address as a request
     # would, since a worker has no request of its own.
-    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost"
     while True:
         try:
-            with current_app.test_request_context(base_url=base_url):
+            with background_context():
                 done = worker_round()
             if any(done.values()):
                 summary = ", ".join(f"{kind}: {count}" for kind, count in done.items() if count)
@@ -164,6 +162,6 @@ def worker_command(once: bool, interval: float):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index of every content type that uses search."""
-    from .search import reindex_all
+    from .services.search import reindex_all
 
     click.echo(f"{reindex_all()} item(s) indexed.")

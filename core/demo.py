@@ -19,6 +19,7 @@ from .database import db, utcnow
 from .mail import OutboxMessage
 from .plugins import manager
 from .taxonomy import Category, Neighbourhood
+from .web import background_context
 
 # Mulhouse's neighbourhoods (the names residents use).
 NEIGHBOURHOODS = [
@@ -115,10 +116,9 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     demo = DemoCity(neighbourhoods, categories, accounts, residents, password)
     first_mail = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
     # Plugins build URLs and notify people: give them a request on the site's address.
-    base_url = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base_url):
-        for impl in reversed(manager().hook.load_demo_data.get_hookimpls()):
-            impl.function(demo)
+    with background_context(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
+        for _plugin, load_demo_data in manager().callers("load_demo_data"):
+            load_demo_data(demo=demo)
             db.session.commit()
     # The demo's people are fictional: their notifications stay on the site, but the mails
     # that loading the demo queued for them are not sent.

@@ -2,7 +2,10 @@
 
 A plugin is a module (or any object) with functions marked ``@hookimpl`` whose names are those
 below. Each hook says when the core calls it, what it receives and what it returns. A plugin
-implements only the hooks it needs, and may accept fewer arguments than a hook offers.
+implements only the hooks it needs, and may accept fewer arguments than a hook offers. A plugin
+that is a package may keep some of its hooks in the rooms the core registers with it: its
+``data.py`` (personal data, open data, statistics), ``demo.py`` and ``cli.py``
+(``core.plugins.HOOK_ROOMS``); the others belong in its ``__init__.py``.
 
 Every hook here has a section in ``docs/plugins.md``; a test fails when one is missing.
 """
@@ -47,9 +50,11 @@ def home_blocks(user):
 
 @hookspec
 def template_variables():
-    """Called before every template is rendered.
+    """Called once while the app is created.
 
-    Receives nothing. Returns a dict of names to add to every template's context.
+    Receives nothing. Returns a dict of names every template can use, imported macros included
+    (they become Jinja globals): helpers and constants. What depends on the request is a
+    function the template calls (``unread_notifications()``), never a value computed here.
     """
 
 
@@ -105,7 +110,7 @@ def register_settings():
 
 @hookspec
 def register_commands():
-    """Called once while the app is created.
+    """Called once while the app is created (usually from the plugin's ``cli.py``).
 
     Returns a list of :mod:`click` commands. They are grouped under the plugin's name:
     ``flask --app core <plugin> <command>``.
@@ -114,7 +119,8 @@ def register_commands():
 
 @hookspec
 def load_demo_data(demo):
-    """Called by ``flask --app core demo`` after the core's demo data exists.
+    """Called by ``flask --app core demo`` after the core's demo data exists (usually from the
+    plugin's ``demo.py``), in a request context on the site's address.
 
     Receives a :class:`core.demo.DemoCity` (its neighbourhoods, categories, one account per
     role, a seeded random generator). Adds the plugin's own demo content and returns nothing.
@@ -148,11 +154,15 @@ def scheduled_jobs():
 
 @hookspec
 def track_event(event):
-    """Called after something happened, once the change is committed.
+    """Called after something happened, once the change is committed: the one way a plugin
+    reacts to what happens (no plugin registers a database listener or an app-wide request hook).
 
-    Receives one of the event dataclasses of :mod:`core.events` (``UserRegistered``,
-    ``UserDeleted``, ``WorkflowTransitioned``...). Returns nothing. An exception raised here is
-    logged and does not undo the change.
+    Receives one of the event dataclasses of :mod:`core.events` (``SupportAdded``,
+    ``CommentPosted``, ``WorkflowTransitioned``, ``AnswerPublished``, ``ContentChanged``,
+    ``UserRegistered``, ``UserDeleted``...). Returns nothing. The reaction runs in a transaction
+    of its own, committed when it returns; what it emits or queues follows once committed. An
+    exception raised here is logged and rolled back; it does not undo the change, and the other
+    plugins still hear the event.
     """
 
 
@@ -161,7 +171,7 @@ def track_event(event):
 
 @hookspec
 def export_user_data(user):
-    """Called when a person downloads their data ("download my data").
+    """Called when a person downloads their data ("download my data"); usually in ``data.py``.
 
     Receives the ``user``. Returns a JSON-serialisable dict of what this plugin stores about
     them, or ``None``. The core puts it under the plugin's name in the export.
@@ -170,7 +180,8 @@ def export_user_data(user):
 
 @hookspec
 def erase_user_data(user):
-    """Called when a person deletes their account, before the account itself is anonymised.
+    """Called when a person deletes their account, before the account itself is anonymised;
+    usually in ``data.py``.
 
     Receives the ``user``. Erases or anonymises the personal data this plugin stores; what the
     person wrote in public may stay, shown as from a deleted participant. Returns nothing; the
@@ -183,7 +194,7 @@ def erase_user_data(user):
 
 @hookspec
 def public_statistics():
-    """Called when the public statistics page (``/stats``) is rendered.
+    """Called when the public statistics page (``/stats``) is rendered; usually in ``data.py``.
 
     Returns a list of :class:`core.declarations.Statistic`.
     """
@@ -191,7 +202,8 @@ def public_statistics():
 
 @hookspec
 def open_data_datasets():
-    """Called when the open-data catalogue (``/open-data``) is listed or a dataset served.
+    """Called when the open-data catalogue (``/open-data``) is listed or a dataset served;
+    usually in ``data.py``.
 
     Returns a list of :class:`core.declarations.Dataset`; none may contain personal data.
     """
@@ -202,7 +214,8 @@ def open_data_datasets():
 
 @hookspec
 def migration_dirs():
-    """Called when Alembic is configured.
+    """Called when Alembic is configured. Optional: without it, a plugin package's
+    ``migrations/versions`` folder is used when there is one.
 
     Returns a list of folders holding the plugin's migration scripts. The plugin's first
     revision carries ``branch_labels = ("<plugin name>",)`` and ``depends_on`` the core's branch,
@@ -212,7 +225,8 @@ def migration_dirs():
 
 @hookspec
 def translation_dirs():
-    """Called once while the app is created.
+    """Called once while the app is created. Optional: without it, a plugin package's
+    ``translations`` folder is used when there is one.
 
     Returns a list of folders laid out as gettext catalogs (``<lang>/LC_MESSAGES/messages.po``).
     They are compiled at start-up when needed and merged with the core's catalog.

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import JSON, Integer, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, db, utcnow
+from .events import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -111,21 +112,18 @@ def enqueue(kind: str, *, run_at: datetime | None = None, unique_key: str | None
     job = Job(kind=kind, payload=payload, unique_key=unique_key,
               next_attempt_at=run_at or utcnow())
     db.session.add(job)
-    if has_request_context():
-        g.setdefault("_civique_new_jobs", []).append(job)
+    if current_app.config.get("REDIS_URL"):
+        after_commit(hand_to_rq, job)
     return job
 
 
-def dispatch_new_jobs_after_request(response):
-    """``after_request``: hand the jobs this request queued to RQ, when Redis is configured."""
-    jobs = g.pop("_civique_new_jobs", None)
-    if jobs and current_app.config.get("REDIS_URL"):
-        try:
-            dispatch([job.id for job in jobs if job.id is not None])
-        except Exception:  # the worker's next round hands them out
-            db.session.rollback()
-            log.exception("Could not hand jobs to RQ; the worker will")
-    return response
+def hand_to_rq(job: Job) -> None:
+    """After-commit work of :func:`enqueue`: hand the job to RQ at once (with ``REDIS_URL``)."""
+    try:
+        dispatch([job.id])
+    except Exception:  # the worker's next round hands it out
+        db.session.rollback()
+        log.exception("Could not hand job %s to RQ; the worker will", job.id)
 
 
 def rq_queue():

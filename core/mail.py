@@ -2,8 +2,9 @@
 
 :func:`send_mail` renders a message in the recipient's language and adds it to the outbox in the
 caller's transaction, so a mail exists exactly when the change that caused it was committed.
-Delivery is tried at the end of the request (``MAIL_SEND_IMMEDIATELY``) for the first
-``MAIL_IMMEDIATE_LIMIT`` messages it queued (5 by default), and by the worker
+Delivery is tried once the request's transaction has committed (``MAIL_SEND_IMMEDIATELY``, through
+the after-commit service) for the first ``MAIL_IMMEDIATE_LIMIT`` messages it queued (5 by
+default), and by the worker
 (``flask --app core worker``) for everything else, with retries and growing delays: a request that
 notifies thousands of followers answers at once and their mails wait, safely, in the outbox. A
 failing mail server never breaks a request nor loses a message.
@@ -24,6 +25,7 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, db, utcnow
+from .events import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +54,20 @@ class OutboxMessage(db.Model):
 
 
 def send_mail(to: str, subject, template: str, *, locale: str | None = None, **context):
-    """Queue a mail rendered from ``mail/<template>.txt`` (and ``.html`` when it exists).
+    """Queue a mail rendered from ``<template>.txt`` (and ``<template>.html`` when it exists).
 
-    ``subject`` may be a lazy string: it is rendered in ``locale`` (the recipient's language;
-    default: the site's). The caller commits.
+    Mail templates are named ``<owner>/mail/<name>``: ``accounts/mail/confirm``,
+    ``conciliator/mail/acknowledgement``... ``subject`` may be a lazy string: it is rendered in
+    ``locale`` (the recipient's language; default: the site's). The caller commits; the first
+    mails of a request are sent once it has committed (:func:`send_soon`), the others by the
+    worker.
     """
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         subject_text = str(subject)
-        body_text = render_template(f"mail/{template}.txt", **context)
+        body_text = render_template(f"{template}.txt", **context)
         try:
-            body_html = render_template(f"mail/{template}.html", **context)
+            body_html = render_template(f"{template}.html", **context)
         except Exception as exc:  # no HTML version of this mail
             if type(exc).__name__ != "TemplateNotFound":
                 raise
@@ -77,8 +82,9 @@ def send_mail(to: str, subject, template: str, *, locale: str | None = None, **c
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
-    if has_request_context():
-        g.setdefault("_civique_new_mail", []).append(message)
+    if has_request_context() and not g.get("civique_background") \
+            and current_app.config["MAIL_SEND_IMMEDIATELY"]:
+        after_commit(send_soon, message)
     return message
 
 
@@ -154,29 +160,14 @@ def deliver_due(limit: int = 100) -> int:
     return sent
 
 
-def deliver_new_mail_after_request(response):
-    """``after_request`` handler: send the first mails this request queued, if it was committed.
-
-    At most ``MAIL_IMMEDIATE_LIMIT`` of them (the oldest first); the others stay pending in the
-    outbox, due now, for the worker's next round.
-    """
-    queued = g.pop("_civique_new_mail", None)
-    if not queued or not current_app.config["MAIL_SEND_IMMEDIATELY"]:
-        return response
-    limit = current_app.config["MAIL_IMMEDIATE_LIMIT"]
-    ids = sorted(m.id for m in queued if m.id is not None)[: max(int(limit), 0)]
-    if not ids:
-        return response
-    try:
-        rows = db.session.scalars(
-            db.select(OutboxMessage).where(
-                OutboxMessage.id.in_(ids), OutboxMessage.status == "pending"
-            )
-        ).all()
-        for message in rows:
-            deliver(message)
+def send_soon(message: OutboxMessage) -> None:
+    """After-commit work of :func:`send_mail`: send one mail of this request now, if it is among
+    the request's first ``MAIL_IMMEDIATE_LIMIT``; the others wait, due now, for the worker."""
+    sent = g.get("_civique_mail_sent_now", 0)
+    if sent >= max(int(current_app.config["MAIL_IMMEDIATE_LIMIT"]), 0):
+        return
+    g._civique_mail_sent_now = sent + 1
+    message = db.session.get(OutboxMessage, message.id)
+    if message is not None and message.status == "pending":
+        deliver(message)
         db.session.commit()
-    except Exception:  # the worker will retry; the response must not fail because of mail
-        db.session.rollback()
-        log.exception("Immediate mail delivery failed; the worker will retry")
-    return response

@@ -28,7 +28,7 @@ How fresh
     A kept page is at most ``PAGE_CACHE_SECONDS`` old. A change that removes or hides something
     (a moderation decision, a workflow move, a deleted file, an edited comment, an erased
     account, a saved setting) calls :func:`expire_visitor_pages` before it commits: once it
-    commits, every kept page is dropped. Signed-in people never get a kept page, so what they do
+    commits, every kept page is dropped (through the after-commit service, :mod:`core.events`). Signed-in people never get a kept page, so what they do
     they see at once.
 """
 
@@ -43,15 +43,15 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import current_app, g, has_app_context, request, session
+from flask import current_app, g, request, session
 from flask.globals import request_ctx
+
+from .events import after_commit
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "civique.pagecache"
 HEADER = "X-Civique-Cache"
-# Set on the session (``db.session.info``) by expire_visitor_pages, acted on after the commit.
-EXPIRE_ON_COMMIT = "civique.pagecache.expire"
 # Session keys that rendering a page may write without making it personal: the form token and
 # Flask-Login's bookkeeping of anonymous sessions. The language is part of the key.
 BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang"})
@@ -81,9 +81,14 @@ def expire_visitor_pages() -> None:
     kept page (a hidden comment, an unpublished item, an erased account). Other changes show up
     within ``PAGE_CACHE_SECONDS``.
     """
-    from .extensions import db
+    after_commit(expire_kept_pages, once=True)
 
-    db.session.info[EXPIRE_ON_COMMIT] = True
+
+def expire_kept_pages() -> None:
+    """After-commit work of :func:`expire_visitor_pages`: every kept page is dropped."""
+    cache = current_app.extensions.get(EXTENSION)
+    if cache is not None and cache.enabled:
+        cache.expire_all()
 
 
 @dataclass
@@ -329,28 +334,8 @@ def keep_page(response):
     return response
 
 
-def _after_commit(db_session) -> None:
-    if db_session.info.pop(EXPIRE_ON_COMMIT, False) and has_app_context():
-        cache = current_app.extensions.get(EXTENSION)
-        if cache is not None and cache.enabled:
-            cache.expire_all()
-
-
-def _after_rollback(db_session, previous_transaction) -> None:
-    # A savepoint rolled back leaves the rest of the transaction, and its expiry, to commit.
-    if not previous_transaction.nested:
-        db_session.info.pop(EXPIRE_ON_COMMIT, None)
-
-
 def init_app(app) -> None:
     """Create the app's page cache; serve kept pages before any other ``before_request``."""
-    from sqlalchemy import event
-
-    from .extensions import db
-
     app.extensions[EXTENSION] = PageCache(app)
     app.before_request_funcs.setdefault(None, []).insert(0, serve_kept_page)
     app.after_request(keep_page)
-    if not event.contains(db.session, "after_commit", _after_commit):
-        event.listen(db.session, "after_commit", _after_commit)
-        event.listen(db.session, "after_soft_rollback", _after_rollback)

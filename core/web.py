@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,6 +72,18 @@ class IdConverter(IntegerConverter):
 
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def background_context(base_url: str | None = None):
+    """A request context on the site's public address (``PUBLIC_URL``), for work done outside a
+    visitor's request: the worker, the demo, command-line commands. Links are built on that
+    address, and mail waits in the outbox for the worker instead of being sent at each commit."""
+    base_url = base_url or current_app.config.get("PUBLIC_URL") or "http://localhost"
+    with current_app.test_request_context(base_url=base_url):
+        g.civique_background = True
+        yield
+
 
 ERRORS = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you entered and try again.")),
@@ -188,11 +201,10 @@ def render_error(code: int, message=None):
         return html, code
 
 
-def init_app(app) -> None:
+def init_app(app, plugins) -> None:
     @app.context_processor
     def civique_context():
-        context = {
-            "nav_entries": nav_entries,
+        return {
             "city_name": current_app.config["CITY_NAME"],
             "site_name": current_app.config["SITE_NAME"],
             "logo_url": current_app.config["LOGO_URL"],
@@ -203,9 +215,6 @@ def init_app(app) -> None:
             "languages": [(code, language_name(code)) for code in current_app.config["LANGUAGES"]],
             "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         }
-        for extra in manager().hook.template_variables():
-            context.update(extra or {})
-        return context
 
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
@@ -216,9 +225,13 @@ def init_app(app) -> None:
     )
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["euros"] = euros
+    # Globals (not only context) so that imported macros see them without "with context":
+    # the core's, then what every plugin adds through the ``template_variables`` hook.
     app.jinja_env.globals["safe_next"] = safe_next
-    # Globals (not only context) so that imported macros see them without "with context".
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["nav_entries"] = nav_entries
+    for _plugin, names in plugins.each("template_variables"):
+        app.jinja_env.globals.update(names)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.errorhandler(CSRFError)
