@@ -42,11 +42,20 @@ class State:
     # Supports, comments... may be open only in some states; the content type decides.
 
 
+# ``Transition.permission`` of the moves the content's author makes, and of those only Civique
+# itself makes (a threshold crossed, a date reached): nobody applies those by hand.
+AUTHOR = "author"
+SYSTEM = "system"
+
+
 @dataclass(frozen=True)
 class Transition:
     """A move from one of ``sources`` to ``target`` that people holding ``permission`` may make.
 
-    ``permission`` is a permission name, or ``"author"`` for the content's own author.
+    ``permission`` is a permission name, :data:`AUTHOR` for the content's own author, or
+    :data:`SYSTEM` for a move only the system makes (``core.workflows.move`` with the actor
+    ``core.workflows.THE_SYSTEM``). ``answer`` marks a decision of the city: it is made only by
+    publishing an official answer (the answers service), by someone holding ``permission``.
     ``comment_required`` makes the public comment mandatory (a rejection's reason, say).
     ``condition``, when given, is called with the item and must return true for the transition
     to be offered at all (for example a transition that only exists when a setting is on).
@@ -59,6 +68,12 @@ class Transition:
     permission: str
     comment_required: bool = False
     condition: Callable[[Any], bool] | None = None
+    answer: bool = False
+
+    @property
+    def by_hand(self) -> bool:
+        """Whether a person applies it with a button (not the system, not an answer)."""
+        return self.permission != SYSTEM and not self.answer
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,18 @@ class Workflow:
             if transition.name == name:
                 return transition
         raise KeyError(name)
+
+    def target_from(self, state: str, name: str) -> str:
+        """The state the transition ``name`` leads to from ``state``; ``ValueError`` when no
+        such transition is declared from there. For lives that are not content (a plugin's
+        own records) declared as data all the same."""
+        try:
+            transition = self.transition(name)
+        except KeyError:
+            raise ValueError(f"no transition {name!r} is declared") from None
+        if state not in transition.sources:
+            raise ValueError(f"transition {name!r} is not declared from {state!r}")
+        return transition.target
 
     def __post_init__(self):
         names = {s.name for s in self.states}

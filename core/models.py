@@ -1,7 +1,7 @@
 """Every model of the core, imported in one place so that the metadata is complete."""
 
 from .accounts.models import User, UserRole
-from .audit import AuditEntry
+from .services.audit import AuditEntry
 from .mail import OutboxMessage
 from .permissions import PermissionOverride
 from .settings import SettingValue

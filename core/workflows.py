@@ -1,12 +1,19 @@
-"""Core service: workflows.
+"""Workflows: every move of an item is a declared transition, checked, recorded and announced.
 
-A content type declares its states and allowed transitions (:class:`core.content.Workflow`);
-this module enforces them. :func:`apply` refuses any move that is not declared, not allowed
-from the current state, not permitted to the person, or missing a required comment, with a
-clear message (:class:`TransitionRefused`). Every move is recorded (who, when, from, to, public
-comment) as the item's timeline, and once committed a
-:class:`~core.events.WorkflowTransitioned` event reaches every plugin's ``track_event`` hook;
-followers and the author are notified.
+A content type declares its states and transitions (:class:`core.content.Workflow`). Every
+change of state goes through :func:`move`, which refuses a transition that is not declared or
+not allowed from the item's current state, records the move (who, when, from, to, public
+comment) on the item's timeline, drops the pages kept for visitors, and emits
+:class:`~core.events.WorkflowTransitioned` (once committed, the notifications service tells the
+item's followers and author, and every plugin's ``track_event`` hears it).
+
+Who makes a move:
+
+- a person, with a button: :func:`apply` first checks the transition's condition, the person's
+  permission and the required comment (:func:`refusal` says why not, in their language);
+- the city, by publishing an official answer (``Transition.answer``): :mod:`core.services.answers`;
+- the system (``Transition.permission == SYSTEM``: a support threshold crossed, a date reached):
+  ``move(item, name, THE_SYSTEM)``, recorded with no person as its actor.
 """
 
 from __future__ import annotations
@@ -20,13 +27,13 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .audit import record as audit
-from .content import ContentMixin, Transition, item_title, load_item
+from .content import AUTHOR, SYSTEM, ContentMixin, Transition, item_title, load_item
 from .database import UTCDateTime, db, utcnow
 from .events import WorkflowTransitioned, emit
 from .hookspecs import hookimpl
 from .pagecache import expire_visitor_pages
 from .permissions import authorize, login_required
+from .services.audit import record as audit
 
 
 class WorkflowRecord(db.Model):
@@ -41,6 +48,7 @@ class WorkflowRecord(db.Model):
     transition: Mapped[str] = mapped_column(String(80))
     from_state: Mapped[str | None] = mapped_column(String(40))
     to_state: Mapped[str] = mapped_column(String(40))
+    # None when the system made the move (or its author's account was erased since).
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
@@ -58,6 +66,19 @@ class TransitionRefused(Exception):
         self.message = message
 
 
+class _TheSystem:
+    """The actor of the moves Civique makes by itself: it is nobody's account."""
+
+    id = None
+    is_authenticated = False
+
+    def __repr__(self) -> str:
+        return "THE_SYSTEM"
+
+
+THE_SYSTEM = _TheSystem()
+
+
 def start(item: ContentMixin) -> None:
     """Put a new item in its workflow's initial state."""
     workflow = item.content_type.workflow
@@ -66,7 +87,7 @@ def start(item: ContentMixin) -> None:
 
 
 def _holds(user, item, transition: Transition) -> bool:
-    if transition.permission == "author":
+    if transition.permission == AUTHOR:
         return item.is_author(user)
     return user.can(transition.permission)
 
@@ -80,7 +101,7 @@ def refusal(item, name: str, user, comment: str = ""):
         transition = workflow.transition(name)
     except KeyError:
         return _l("This action does not exist.")
-    if transition.condition is not None and not transition.condition(item):
+    if not transition.by_hand or (transition.condition is not None and not transition.condition(item)):
         return _l("This action is not available.")
     if item.state not in transition.sources:
         return _l("This action is not possible in the current state (%(state)s).",
@@ -103,73 +124,68 @@ def available(item, user) -> list[Transition]:
     ]
 
 
-def apply(item, name: str, user, comment: str = "", *, record_audit: bool = True) -> WorkflowRecord:
-    """Move ``item`` by the transition ``name``; raises :class:`TransitionRefused`.
+def apply(item, name: str, user, comment: str = "", *, announced: bool = False,
+          record_audit: bool = True) -> WorkflowRecord:
+    """A person moves ``item`` by the transition ``name``; raises :class:`TransitionRefused`.
 
-    The caller commits, then calls :func:`announce` with the record (``apply_and_commit`` does
-    both).
+    The caller commits. ``announced`` and ``record_audit``: see :func:`move`.
     """
     reason = refusal(item, name, user, comment)
     if reason is not None:
         raise TransitionRefused(reason)
-    transition = item.content_type.workflow.transition(name)
-    return move(item, transition.target, user, comment, transition=name, record_audit=record_audit
-                and transition.permission != "author")
+    return move(item, name, user, comment, announced=announced, record_audit=record_audit)
 
 
-def move(item, target: str, user, comment: str = "", *, transition: str,
-         record_audit: bool = True) -> WorkflowRecord:
-    """Record a move to ``target`` that the caller has already checked (answers use it)."""
+def move(item, name: str, actor, comment: str = "", *, answer_id: int | None = None,
+         announced: bool = False, record_audit: bool = True) -> WorkflowRecord:
+    """Move ``item`` by the declared transition ``name``, made by ``actor`` (a person, or
+    :data:`THE_SYSTEM` for a :data:`~core.content.SYSTEM` transition). The caller commits.
+
+    Refuses (:class:`TransitionRefused`) a transition that is not declared, not allowed from the
+    item's state, a system transition made by a person (and the reverse), or an answer
+    transition without the answer that makes it. It checks nothing
+    of the person: :func:`apply` and the answers service do that first. ``answer_id`` is the
+    official answer whose publication makes the move; ``announced`` says the caller tells the
+    followers itself (so the notifications service does not). A person's move through a
+    transition other than the author's is also written to the audit log, unless ``record_audit``
+    is false (the demo data, or a plugin that writes its own entry).
+    """
+    workflow = item.content_type.workflow
+    try:
+        transition = workflow.transition(name)
+    except (AttributeError, KeyError):
+        raise TransitionRefused(_l("This action does not exist.")) from None
+    if item.state not in transition.sources:
+        raise TransitionRefused(_l("This action is not possible in the current state (%(state)s).",
+                                   state=state_label(item, item.state)))
+    if (transition.permission == SYSTEM) != (actor is THE_SYSTEM) or (transition.answer and answer_id is None):
+        raise TransitionRefused(_l("This action is not available."))
     if item.id is None:
         db.session.flush()
     record = WorkflowRecord(
         content_type=item.content_type_name,
         content_id=item.id,
-        transition=transition,
+        transition=name,
         from_state=item.state,
-        to_state=target,
-        actor_id=getattr(user, "id", None),
+        to_state=transition.target,
+        actor_id=actor.id,
         comment=(comment or "").strip(),
     )
-    item.state = target
-    if target != item.content_type.workflow.initial and item.published_at is None \
-            and item.content_type.workflow.state(target).public:
+    item.state = transition.target
+    if transition.target != workflow.initial and item.published_at is None \
+            and workflow.state(transition.target).public:
         item.published_at = utcnow()
     db.session.add(record)
     expire_visitor_pages()
-    if record_audit:
-        audit(f"workflow.{transition}", item, object_type=item.content_type_name,
-              summary=f"{item_title(item)}: {record.from_state} → {target}")
+    if record_audit and actor is not THE_SYSTEM and transition.permission != AUTHOR:
+        audit(f"workflow.{name}", item, object_type=item.content_type_name, actor=actor,
+              summary=f"{item_title(item)}: {record.from_state} → {record.to_state}")
     db.session.flush()
-    return record
-
-
-def announce(item, record: WorkflowRecord) -> None:
-    """After the commit: notify followers and the author, and tell every plugin."""
-    from .notifications import notify_followers
-
-    if item.content_type.uses("follows") or item.author_id:
-        title = item_title(item)
-
-        def message():
-            return _("“%(title)s” is now: %(state)s.", title=title,
-                     state=state_label(item, record.to_state))
-
-        notify_followers(item, "workflow.transitioned", message, actor=record.actor_id,
-                         also=[item.author_id] if item.author_id else ())
-        db.session.commit()
     emit(WorkflowTransitioned(
-        content_type=record.content_type, content_id=record.content_id,
-        transition=record.transition, from_state=record.from_state, to_state=record.to_state,
-        actor_id=record.actor_id, record_id=record.id,
+        content_type=record.content_type, content_id=record.content_id, transition=name,
+        from_state=record.from_state, to_state=record.to_state, actor_id=record.actor_id,
+        record_id=record.id, answer_id=answer_id, announced=announced,
     ))
-
-
-def apply_and_commit(item, name: str, user, comment: str = "") -> WorkflowRecord:
-    """:func:`apply`, commit, then :func:`announce`. Raises :class:`TransitionRefused`."""
-    record = apply(item, name, user, comment)
-    db.session.commit()
-    announce(item, record)
     return record
 
 
@@ -190,7 +206,7 @@ def timeline(item) -> list[WorkflowRecord]:
     ))
 
 
-# --- Pages -------------------------------------------------------------------------------------
+# --- The page of a move made by hand -------------------------------------------------------------
 
 bp = Blueprint("workflows", __name__)
 
@@ -204,26 +220,28 @@ def transition(type_name: str, id: int, name: str):
         abort(404)
     authorize(item, "view")
     try:
-        apply_and_commit(item, name, current_user, request.form.get("comment", ""))
+        apply(item, name, current_user, request.form.get("comment", ""))
     except TransitionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(item.url + "#workflow")
+    db.session.commit()
     flash(_("Done: the new state is “%(state)s”.", state=state_label(item, item.state)), "success")
     return redirect(item.url + "#workflow")
 
 
-def _register_globals(state):
-    env = state.app.jinja_env.globals
-    env["workflow_timeline"] = timeline
-    env["workflow_available"] = available
-    env["workflow_state_label"] = state_label
+# --- Declarations and personal data ---------------------------------------------------------
 
 
-bp.record_once(_register_globals)
+@hookimpl
+def register_blueprints(app):
+    return [bp]
 
 
-# --- Personal data ----------------------------------------------------------------------------
+@hookimpl
+def template_variables():
+    return {"workflow_timeline": timeline, "workflow_available": available,
+            "workflow_state_label": state_label}
 
 
 @hookimpl

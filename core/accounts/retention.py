@@ -11,7 +11,6 @@ from datetime import timedelta
 from flask import current_app
 
 from ..database import db, utcnow
-from ..hookspecs import hookimpl
 from .models import User
 
 JOB = "accounts.purge_unconfirmed"
@@ -19,7 +18,7 @@ JOB = "accounts.purge_unconfirmed"
 
 def purge_unconfirmed() -> int:
     """Anonymise the accounts unconfirmed for too long; returns how many."""
-    from .gdpr import delete_account
+    from .data import delete_account
 
     limit = utcnow() - timedelta(days=int(current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]))
     stale = db.session.scalars(
@@ -30,15 +29,3 @@ def purge_unconfirmed() -> int:
     for user in stale:
         delete_account(user, summary="Account never confirmed, anonymised after the retention period")
     return len(stale)
-
-
-@hookimpl
-def register_jobs():
-    return {JOB: lambda **payload: purge_unconfirmed()}
-
-
-@hookimpl
-def scheduled_jobs():
-    from ..jobs import Schedule
-
-    return [Schedule(JOB, timedelta(days=1), JOB)]

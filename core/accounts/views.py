@@ -20,7 +20,7 @@ from ..permissions import all_roles, login_required
 from ..taxonomy import neighbourhood_choices
 from ..web import safe_next
 from . import forms, passwords, tokens
-from .gdpr import build_export, delete_account
+from .data import build_export, delete_account
 from .models import User
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -68,7 +68,7 @@ def send_confirmation(user: User) -> None:
     """Queue the mail with the link that confirms ``user``'s address (the caller commits)."""
     link = url_for("accounts.confirm", token=tokens.confirmation_token(user), _external=True)
     send_mail(
-        user.email, _l("Confirm your e-mail address"), "confirm",
+        user.email, _l("Confirm your e-mail address"), "accounts/mail/confirm",
         locale=user.locale, user=user, link=link,
     )
 
@@ -91,7 +91,7 @@ def signup():
         if existing is not None:
             # Say the same as for a new account, so nobody learns who has one; tell the owner.
             send_mail(
-                email, _l("Someone tried to create an account with your address"), "signup_exists",
+                email, _l("Someone tried to create an account with your address"), "accounts/mail/signup_exists",
                 locale=existing.locale, user=existing,
                 reset_link=url_for("accounts.forgot_password", _external=True),
             )
@@ -111,8 +111,8 @@ def signup():
                 db.session.rollback()
             else:
                 send_confirmation(user)
-                db.session.commit()
                 emit(UserRegistered(user_id=user.id))
+                db.session.commit()
         return render_template("accounts/check_inbox.html", email=email)
     return render_template("accounts/signup.html", form=form)
 
@@ -138,8 +138,8 @@ def confirm(token: str):
         return redirect(url_for("accounts.login"))
     user.email_confirmed_at = utcnow()
     user.last_login_at = utcnow()
-    db.session.commit()
     emit(UserConfirmed(user_id=user.id))
+    db.session.commit()
     fresh_session()
     login_user(user)
     flash(_("Your address is confirmed. Welcome!"), "success")
@@ -186,10 +186,10 @@ def login():
             if passwords.needs_rehash(user.password_hash):
                 user.password_hash = passwords.hash_password(form.password.data)
             user.last_login_at = utcnow()
+            emit(UserLoggedIn(user_id=user.id))
             db.session.commit()
             fresh_session()
             login_user(user, remember=form.remember.data)
-            emit(UserLoggedIn(user_id=user.id))
             flash(_("You are logged in."), "success")
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     return render_template("accounts/login.html", form=form, error=error)
@@ -219,7 +219,7 @@ def forgot_password():
         user = find_user_by_email(form.email.data)
         if user is not None and user.is_active:
             link = url_for("accounts.reset_password", token=tokens.reset_token(user), _external=True)
-            send_mail(user.email, _l("Choose a new password"), "reset", locale=user.locale, user=user, link=link)
+            send_mail(user.email, _l("Choose a new password"), "accounts/mail/reset", locale=user.locale, user=user, link=link)
             db.session.commit()
         return render_template("accounts/check_inbox.html", email=normalise_email(form.email.data), reset=True)
     return render_template("accounts/forgot.html", form=form)

@@ -22,13 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, UserRole
-from ..audit import AuditEntry, record
+from ..services.audit import AuditEntry, record
 from ..content import registry
 from ..database import db
 from ..declarations import AdminPage, SettingSpec
 from ..demo import slugify
 from ..events import RoleChanged, emit
-from ..hookspecs import hookimpl
 from ..pagecache import expire_visitor_pages
 from ..permissions import (
     PermissionOverride, all_permissions, all_roles, forget_grants, grants, permission_required,
@@ -46,22 +45,6 @@ AUDIT_PER_PAGE = 50
 IMPLICIT_ROLE = "resident"
 
 
-@hookimpl
-def admin_pages(user):
-    return [
-        AdminPage(_l("Accounts and roles"), "admin.users", "admin.users",
-                  _l("Find an account, give or remove roles."), order=10),
-        AdminPage(_l("Permissions"), "admin.permissions", "admin.permissions",
-                  _l("Which role may do what."), order=20),
-        AdminPage(_l("Audit log"), "admin.audit", "admin.audit",
-                  _l("Every action of staff and admins."), order=30),
-        AdminPage(_l("Neighbourhoods and categories"), "admin.taxonomy", "admin.taxonomy",
-                  _l("The lists shared by every part of the site."), order=40),
-        AdminPage(_l("Settings"), "admin.settings", "admin.settings",
-                  _l("The settings of each participation tool."), order=50),
-    ]
-
-
 def visible_pages() -> list[AdminPage]:
     """The administration pages the current user may open, in their declared order."""
     if "_civique_admin_pages" not in g:
@@ -71,13 +54,6 @@ def visible_pages() -> list[AdminPage]:
         ]
         g._civique_admin_pages = sorted(pages, key=lambda page: (page.order, str(page.label)))
     return g._civique_admin_pages
-
-
-@bp.app_context_processor
-def admin_navigation() -> dict[str, Any]:
-    """``admin_pages()`` in every template, for ``admin/layout.html``, which plugins' pages
-    extend too."""
-    return {"admin_pages": visible_pages}
 
 
 def page_number() -> int:
@@ -169,7 +145,7 @@ def user_roles(user_id: int):
 
 
 def change_roles(user: User, added: set[str], removed: set[str]) -> None:
-    """Give and remove roles, audit each change, commit, then tell the plugins.
+    """Give and remove roles, audit each change, and commit: the plugins are told then.
 
     A removed role stops working on the person's next request (roles are read from the
     database on each request), so their session is kept.
@@ -182,11 +158,11 @@ def change_roles(user: User, added: set[str], removed: set[str]) -> None:
         user.role_grants.remove(grant)
         record("accounts.role_removed", user,
                summary=f"Role {grant.role} removed from {user.display_name}", role=grant.role)
-    db.session.commit()
     for role in sorted(added):
         emit(RoleChanged(user_id=user.id, role=role, granted=True, actor_id=current_user.id))
     for role in sorted(removed):
         emit(RoleChanged(user_id=user.id, role=role, granted=False, actor_id=current_user.id))
+    db.session.commit()
 
 
 # --- Permissions ------------------------------------------------------------------------------

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from core.database import db, utcnow
-from core.follows import follower_ids
+from core.services.follows import follower_ids
 from core.jobs import worker_round
 from core.mail import OutboxMessage
-from core.notifications import Notification, send_digests
+from core.services.notifications import Notification, send_digests
 from core.testing import body
 
 
@@ -62,7 +62,7 @@ def test_held_answers_are_published_together(client, users, login, make_notice, 
 
     page = client.get("/admin/answers")
     assert "Benches on the Place de la Réunion" in page.text
-    from core.answers import Answer
+    from core.services.answers import Answer
 
     ids = [a.id for a in db.session.scalars(db.select(Answer).order_by(Answer.id))]
     response = client.post("/admin/answers", data={"answer": [str(i) for i in ids]}, follow_redirects=True)
@@ -101,7 +101,7 @@ def test_preferences_daily_digest_and_none(app, client, users, login, make_notic
     silent.notification_frequency = "none"
     db.session.commit()
     notice = make_notice(users["resident"])
-    from core.follows import follow
+    from core.services.follows import follow
 
     for user in (daily, silent):
         follow(user, notice)
@@ -152,7 +152,7 @@ def test_a_mail_server_outage_loses_nothing_and_sends_each_mail_once(app, client
 
 
 def test_mark_notifications_read(client, users, login, make_notice):
-    from core.notifications import notify
+    from core.services.notifications import notify
 
     notify([users["resident"]], "test", lambda: "Your notice was read by the mayor", url="/notices/")
     db.session.commit()
@@ -168,7 +168,7 @@ def test_a_large_audience_is_notified_by_background_jobs(app, client, users, log
                                                          make_user, smtp):
     """Beyond NOTIFY_IMMEDIATE_LIMIT followers, the staff's request only queues the work: the
     worker creates every notification, in each follower's language, and sends their mails."""
-    from core.follows import follow
+    from core.services.follows import follow
     from core.jobs import Job
 
     app.config["NOTIFY_IMMEDIATE_LIMIT"] = 2

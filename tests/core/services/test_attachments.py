@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from core.attachments import Attachment
+from core.services.attachments import Attachment
 from core.database import db
 
 

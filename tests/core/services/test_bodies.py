@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core.audit import AuditEntry
-from core.bodies import (
+from core.services.audit import AuditEntry
+from core.services.bodies import (
     Body, BodyError, BodyMember, Meeting, add_document, add_member, ensure_body, meetings_held,
     publish_minutes, schedule_meeting,
 )
@@ -110,7 +110,7 @@ def test_a_members_data_is_exported_and_erased(client, login, users, committee):
     from core.plugins import manager
 
     exported = dict(manager().each("export_user_data", user=users["resident"]))
-    assert exported["core.bodies"]["body_memberships"][0]["body"] == "Residents' committee"
+    assert exported["core.services.bodies"]["body_memberships"][0]["body"] == "Residents' committee"
     for _name, _result in manager().each("erase_user_data", user=users["resident"]):
         pass
     db.session.commit()

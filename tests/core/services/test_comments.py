@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from core.accounts.gdpr import build_export, delete_account
-from core.comments import Comment
+from core.accounts.data import build_export, delete_account
+from core.services.comments import Comment
 from core.database import db, utcnow
-from core.follows import follow, is_following
-from core.notifications import Notification
+from core.services.follows import follow, is_following
+from core.services.notifications import Notification
 from core.testing import body
 
 from . import noticeboard
@@ -247,7 +247,7 @@ def test_deleted_authors_show_as_deleted_participants_and_keep_their_comments(cl
     login(client, resident)
     comment_on(client, notice, "Plant lime trees.", stance="for")
     export = build_export(resident)
-    [exported] = export["core.comments"]["comments"]
+    [exported] = export["core.services.comments"]["comments"]
     assert exported["text"] == "Plant lime trees." and exported["position"] == "for"
 
     delete_account(resident)
@@ -258,7 +258,7 @@ def test_deleted_authors_show_as_deleted_participants_and_keep_their_comments(cl
 
 
 def test_long_discussions_are_paged_by_thread(client, users, notice, make_user):
-    from core.comments import THREADS_PER_PAGE
+    from core.services.comments.threads import THREADS_PER_PAGE
 
     for n in range(THREADS_PER_PAGE + 2):
         db.session.add(Comment(content_type=notice.content_type_name, content_id=notice.id,
@@ -286,7 +286,7 @@ def _thread_with_replies(notice, users, make_user, replies: int) -> Comment:
 
 
 def test_long_threads_show_their_first_replies_and_link_to_the_others(client, users, notice, make_user):
-    from core.comments import REPLIES_SHOWN
+    from core.services.comments.threads import REPLIES_SHOWN
 
     root = _thread_with_replies(notice, users, make_user, REPLIES_SHOWN + 4)
     page = client.get(f"/notices/{notice.id}").text
@@ -306,7 +306,7 @@ def test_long_threads_show_their_first_replies_and_link_to_the_others(client, us
 
 
 def test_a_short_thread_has_no_link_to_more_replies(client, users, notice, make_user):
-    from core.comments import REPLIES_SHOWN
+    from core.services.comments.threads import REPLIES_SHOWN
 
     _thread_with_replies(notice, users, make_user, REPLIES_SHOWN)
     page = client.get(f"/notices/{notice.id}").text
@@ -315,9 +315,9 @@ def test_a_short_thread_has_no_link_to_more_replies(client, users, notice, make_
 
 
 def test_the_thread_page_is_paged_and_a_reply_opens_the_thread(client, users, notice, make_user, monkeypatch):
-    import core.comments
+    import core.services.comments.threads
 
-    monkeypatch.setattr(core.comments, "REPLIES_PER_PAGE", 4)
+    monkeypatch.setattr(core.services.comments.threads, "REPLIES_PER_PAGE", 4)
     root = _thread_with_replies(notice, users, make_user, 6)
     first = client.get(f"/comments/{root.id}/replies")
     assert "Reply number 3." in first.text and "Reply number 4." not in first.text
@@ -331,7 +331,7 @@ def test_the_thread_page_is_paged_and_a_reply_opens_the_thread(client, users, no
 
 
 def test_replying_to_a_long_thread_lands_on_the_new_reply(client, users, login, notice, make_user):
-    from core.comments import REPLIES_SHOWN
+    from core.services.comments.threads import REPLIES_SHOWN
 
     root = _thread_with_replies(notice, users, make_user, REPLIES_SHOWN + 1)
     login(client, users["resident"])

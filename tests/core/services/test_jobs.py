@@ -41,7 +41,8 @@ def counter():
 
 @pytest.fixture
 def app_config(counter):
-    return {"EXTRA_PLUGINS": {"counter": counter}}
+    # Only the counter among the plugins: the schedules counted below are its own.
+    return {"PLUGINS": ["counter"], "EXTRA_PLUGINS": {"counter": counter}}
 
 
 def test_a_queued_job_runs_once(app, counter):
@@ -120,9 +121,10 @@ def test_with_redis_jobs_go_through_rq_and_run_once(app, counter, redis_url):
 
     app.config["REDIS_URL"] = redis_url
     job = enqueue("counter.count", label="shared")
-    db.session.commit()
-    # Handed out twice (say, by two web processes): RQ holds both, the job runs once.
-    dispatch([job.id])
+    db.session.commit()  # handed to RQ once committed
+    assert rq_queue().count == 1
+    # Handed out once more (say, by a worker's round that thought it lost): RQ holds both, the
+    # job runs once.
     dispatch([job.id])
     assert rq_queue().count == 2
     done = worker_round()
@@ -133,17 +135,17 @@ def test_with_redis_jobs_go_through_rq_and_run_once(app, counter, redis_url):
     assert "jobs" not in done  # the database poller is not used when RQ carries the jobs
 
 
-def test_with_redis_a_request_hands_its_jobs_to_rq(app, counter, redis_url, client):
-
+def test_with_redis_a_job_is_handed_to_rq_once_committed_and_never_when_rolled_back(app, counter, redis_url):
     from core.jobs import rq_queue
 
     app.config["REDIS_URL"] = redis_url
-    with app.test_request_context("/"):
-        enqueue("counter.count", label="from a request")
-        db.session.commit()
-        from core.jobs import dispatch_new_jobs_after_request
-
-        dispatch_new_jobs_after_request(app.response_class())
+    rq_queue().empty()
+    enqueue("counter.count", label="rolled back")
+    db.session.rollback()
+    assert rq_queue().count == 0
+    enqueue("counter.count", label="committed")
+    assert rq_queue().count == 0, "not before the commit: the job may still be rolled back"
+    db.session.commit()
     assert rq_queue().count == 1
     worker_round()
-    assert counter.runs == ["from a request"]
+    assert counter.runs == ["committed"]

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.accounts.gdpr import build_export, delete_account
-from core.audit import AuditEntry
-from core.comments import Comment
+from core.accounts.data import build_export, delete_account
+from core.services.audit import AuditEntry
+from core.services.comments import Comment
 from core.database import db, utcnow
-from core.moderation import Report, ReportRefused, load_target, report
-from core.notifications import Notification
+from core.services.moderation import Report, ReportRefused, load_target, report
+from core.services.notifications import Notification
 
 from . import noticeboard
 
@@ -256,7 +256,7 @@ def test_hidden_comments_cannot_be_answered_nor_reported_again(client, users, lo
 def test_personal_data_export_and_erasure(client, users, login, notice, reporters):
     reporter = reporters[0]
     report_as(client, login, reporter, "noticeboard.notice", notice.id, reason="other", details="My neighbour wrote it")
-    [exported] = build_export(reporter)["core.moderation"]["reports"]
+    [exported] = build_export(reporter)["core.services.moderation"]["reports"]
     assert exported["details"] == "My neighbour wrote it" and exported["reason"] == "other"
     delete_account(reporter)
     kept = db.session.scalar(select(Report))

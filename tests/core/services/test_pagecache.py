@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from core import create_app
-from core.comments import Comment
+from core.services.comments import Comment
 from core.database import db
 from core.pagecache import EXTENSION, HEADER
 from core.testing import redis_url_for_tests
@@ -128,9 +128,10 @@ def test_a_workflow_move_leaves_the_kept_pages_at_once(app, client, users, login
     reader = visitor(app)
     reader.get(f"/notices/{notice.id}")
     assert reader.get(f"/notices/{notice.id}").headers[HEADER] == "hit"
-    from core.workflows import apply_and_commit
+    from core.workflows import apply
 
-    apply_and_commit(notice, "accept", users["staff"])
+    apply(notice, "accept", users["staff"])
+    db.session.commit()
     page = reader.get(f"/notices/{notice.id}")
     assert page.headers[HEADER] == "miss"
     assert "Accepted" in page.text

@@ -109,9 +109,9 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_matches(client, 
 
 def test_a_very_common_word_is_counted_up_to_a_limit_and_its_best_results_are_browsable(
         client, users, make_notice, monkeypatch):
-    import core.search
+    import core.services.search.querying
 
-    monkeypatch.setattr(core.search, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(core.services.search.querying, "COUNT_LIMIT", 5)
     for n in range(8):
         make_notice(users["resident"], title=f"Jardin numéro {n}")
     response = client.get("/search/?q=jardin")

@@ -3,7 +3,7 @@
 import pytest
 
 from core.database import db
-from core.supports import Support
+from core.services.supports import Support
 from core.testing import count_queries
 
 

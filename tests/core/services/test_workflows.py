@@ -5,7 +5,7 @@ import pytest
 from core.database import db
 from core.events import WorkflowTransitioned
 from core.hookspecs import hookimpl
-from core.workflows import TransitionRefused, apply_and_commit, timeline
+from core.workflows import TransitionRefused, apply, timeline
 
 
 class Listener:
@@ -67,13 +67,14 @@ def test_a_resident_cannot_apply_a_staff_transition(client, users, login, make_n
 def test_undeclared_moves_and_missing_reasons_are_refused(app, users, make_notice):
     notice = make_notice(users["resident"], state="accepted")
     with pytest.raises(TransitionRefused, match="not possible in the current state"):
-        apply_and_commit(notice, "review", users["staff"])
+        apply(notice, "review", users["staff"])
     with pytest.raises(TransitionRefused, match="does not exist"):
-        apply_and_commit(notice, "teleport", users["staff"])
+        apply(notice, "teleport", users["staff"])
     other = make_notice(users["resident"])
     with pytest.raises(TransitionRefused, match="explain this decision"):
-        apply_and_commit(other, "reject", users["staff"], comment="  ")
-    record = apply_and_commit(other, "reject", users["staff"], comment="Not on public land.")
+        apply(other, "reject", users["staff"], comment="  ")
+    record = apply(other, "reject", users["staff"], comment="Not on public land.")
+    db.session.commit()
     assert record.comment == "Not on public land."
 
 
@@ -95,7 +96,7 @@ def test_the_author_publishes_their_draft(client, users, login):
 
 
 def test_staff_transitions_are_in_the_audit_log(client, users, login, make_notice):
-    from core.audit import AuditEntry
+    from core.services.audit import AuditEntry
 
     notice = make_notice(users["resident"])
     login(client, users["staff"])
@@ -103,3 +104,28 @@ def test_staff_transitions_are_in_the_audit_log(client, users, login, make_notic
     entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "workflow.accept")).one()
     assert entry.actor_id == users["staff"].id
     assert entry.object_id == str(notice.id)
+
+
+def test_who_makes_a_move_is_checked_against_its_declaration(app, users, make_notice, listener):
+    """The system's moves are made by the system only, the people's by people only, and an
+    answer transition only by publishing an answer."""
+    from core.workflows import THE_SYSTEM, move
+
+    notice = make_notice(users["resident"])
+    with pytest.raises(TransitionRefused, match="not available"):
+        move(notice, "expire", users["staff"])
+    with pytest.raises(TransitionRefused, match="not available"):
+        move(notice, "review", THE_SYSTEM)
+    with pytest.raises(TransitionRefused, match="not available"):
+        move(notice, "answer_accept", users["staff"])
+    with pytest.raises(TransitionRefused, match="not available"):
+        apply(notice, "expire", users["admin"])
+    db.session.rollback()
+    assert timeline(notice) == []
+
+    record = move(notice, "expire", THE_SYSTEM)
+    db.session.commit()
+    db.session.refresh(notice)
+    assert (notice.state, record.actor_id) == ("rejected", None)
+    [event] = [e for e in listener.events if isinstance(e, WorkflowTransitioned)]
+    assert (event.transition, event.actor_id) == ("expire", None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.content import ContentType, State, Transition, Workflow
+from core.content import SYSTEM, ContentType, State, Transition, Workflow
 from core.declarations import NavItem, PermissionSpec
 from core.hookspecs import hookimpl
 
@@ -30,6 +30,15 @@ WORKFLOW = Workflow(
         Transition("accept", _l("Accept"), ("published", "under_review"), "accepted", "noticeboard.notice.manage"),
         Transition("reject", _l("Reject"), ("published", "under_review"), "rejected", "noticeboard.notice.manage",
                    comment_required=True),
+        # A notice nobody supported for a year is closed by the system.
+        Transition("expire", _l("Closed: nobody supported it for a year"), ("published",), "rejected", SYSTEM),
+        # The same decisions, made by publishing the city's official answer.
+        Transition("answer_review", _l("Start the review"), ("published",), "under_review",
+                   "noticeboard.notice.manage", answer=True),
+        Transition("answer_accept", _l("Accept"), ("published", "under_review"), "accepted",
+                   "noticeboard.notice.manage", answer=True),
+        Transition("answer_reject", _l("Reject"), ("published", "under_review"), "rejected",
+                   "noticeboard.notice.manage", answer=True),
     ),
 )
 
@@ -116,7 +125,7 @@ def public_statistics():
 
     from core.database import db
     from core.declarations import Statistic
-    from core.stats import count_by_month
+    from core.services.stats import count_by_month
 
     public = (Notice.is_hidden.is_(False), Notice.state != "draft")
     total = db.session.scalar(db.select(func.count()).select_from(Notice).where(*public))

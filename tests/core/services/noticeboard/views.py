@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from core.bodies import register_pages
+from core.services.bodies import register_pages
 from core.content import get_type
 from core.database import db
 from core.pagecache import visitor_cache
 from core.permissions import get_or_404, login_required
-from core.supports import preload_supports
+from core.services.supports import preload_supports
 from core.workflows import start
 
 from .models import Notice

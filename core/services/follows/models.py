@@ -1,0 +1,28 @@
+"""The follows' table: one row per person and item followed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.database import UTCDateTime, db, utcnow
+
+
+class Follow(db.Model):
+    """``user`` follows the item ``content_type``/``content_id``."""
+
+    __tablename__ = "follow"
+    __table_args__ = (
+        UniqueConstraint("user_id", "content_type", "content_id", name="uq_follow_user_item"),
+        Index("ix_follow_item", "content_type", "content_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    content_type: Mapped[str] = mapped_column(String(80))
+    content_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

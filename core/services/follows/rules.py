@@ -1,0 +1,91 @@
+"""Following and no longer following an item, and who follows what."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.content import load_item
+from core.database import db
+
+from .models import Follow
+
+
+def uses_follows(item) -> bool:
+    return item.content_type.uses("follows")
+
+
+def follow(user, item) -> None:
+    """Make ``user`` follow ``item`` (nothing happens if they already do). The caller commits."""
+    if not getattr(user, "is_authenticated", False) or not uses_follows(item):
+        return
+    if item.id is None:
+        db.session.flush()
+    exists = db.session.scalar(
+        select(Follow.id).where(
+            Follow.user_id == user.id,
+            Follow.content_type == item.content_type_name,
+            Follow.content_id == item.id,
+        )
+    )
+    if exists is None:
+        # A savepoint, so that a concurrent follow (unique constraint) undoes only this row.
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    Follow(user_id=user.id, content_type=item.content_type_name, content_id=item.id)
+                )
+        except IntegrityError:
+            pass
+
+
+def unfollow(user, item) -> None:
+    """Stop ``user`` following ``item``. The caller commits."""
+    db.session.execute(
+        db.delete(Follow).where(
+            Follow.user_id == user.id,
+            Follow.content_type == item.content_type_name,
+            Follow.content_id == item.id,
+        )
+    )
+
+
+def is_following(user, item) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return item.id in followed_ids(user, [item])
+
+
+def followed_ids(user, items) -> set[int]:
+    """The ids of ``items`` (all of one content type) that ``user`` follows, in one query."""
+    items = list(items)
+    if not items or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        db.session.scalars(
+            select(Follow.content_id).where(
+                Follow.user_id == user.id,
+                Follow.content_type == items[0].content_type_name,
+                Follow.content_id.in_([item.id for item in items]),
+            )
+        )
+    )
+
+
+def follower_ids(item) -> list[int]:
+    """The ids of the accounts following ``item``."""
+    return list(
+        db.session.scalars(
+            select(Follow.user_id)
+            .where(Follow.content_type == item.content_type_name, Follow.content_id == item.id)
+            .order_by(Follow.user_id)
+        )
+    )
+
+
+def follow_authors(created) -> None:
+    """Make the authors of the items just created (``(type name, id)`` pairs) follow them."""
+    for type_name, item_id in created:
+        item = load_item(type_name, item_id)
+        if item is not None and item.author is not None:
+            follow(item.author, item)
