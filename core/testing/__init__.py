@@ -8,17 +8,26 @@ What you get: ``app`` (a fresh app per test on a clean database, SQLite by defau
 PostgreSQL when ``CIVIQUE_TEST_DATABASE=postgresql`` and ``CIVIQUE_TEST_POSTGRESQL_URL`` are
 set), ``client``, ``smtp`` (a real SMTP server on localhost that receives the app's mail),
 ``users`` (one confirmed account per core role), ``make_user`` and ``login``. Override
-``app_config`` to change the configuration (for example to enable plugins).
+``app_config`` to change the configuration; a plugin's tests enable it with
+:func:`enable_plugin`::
+
+    import my_plugin
+    from core.testing import enable_plugin
+
+    app_config = enable_plugin("my_plugin", my_plugin)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 
 import pytest
 from flask import g, request_started
 from sqlalchemy import text
+
+from core.config import as_list
 
 from .smtp import SMTPServer, body, links  # noqa: F401  (re-exported for tests)
 
@@ -37,6 +46,80 @@ DEFAULT_TEST_CONFIG = {
     # set "BABEL_DEFAULT_LOCALE": "fr" (the product's default) through ``app_config``.
     "BABEL_DEFAULT_LOCALE": "en",
 }
+
+
+def plugins_from_environment() -> list[str]:
+    """The plugins named in ``CIVIQUE_PLUGINS`` (a comma-separated list or a JSON list), so that
+    a plugin's tests can also run inside a municipality's set of plugins."""
+    raw = os.environ.get("CIVIQUE_PLUGINS", "")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return as_list(value) or []
+
+
+def enable_plugin(name: str, plugin, **config):
+    """An ``app_config`` fixture enabling plugin ``name`` next to whatever ``CIVIQUE_PLUGINS``
+    enables, with ``config`` added (a plugin's settings, say: ``IDEA_BOX={...}``).
+
+    ``plugin`` (the module, or object, carrying the hooks) is handed over directly, so that the
+    tests do not depend on the installed entry points.
+    """
+
+    @pytest.fixture
+    def app_config() -> dict:
+        enabled = plugins_from_environment()
+        if name not in enabled:
+            enabled.append(name)
+        return {"PLUGINS": enabled, "EXTRA_PLUGINS": {name: plugin}, **config}
+
+    return app_config
+
+
+def without_plugin(name: str):
+    """An ``app_config`` fixture with the plugins of ``CIVIQUE_PLUGINS`` but ``name``: for the
+    test that a plugin is removable."""
+
+    @pytest.fixture
+    def app_config() -> dict:
+        return {"PLUGINS": [plugin for plugin in plugins_from_environment() if plugin != name]}
+
+    return app_config
+
+
+def setting_fixture(plugin: str):
+    """A ``set_setting`` fixture: ``set_setting("support_threshold", 3)`` saves a setting of
+    ``plugin`` as an admin would, and commits."""
+
+    @pytest.fixture
+    def set_setting(app):
+        from core.database import db
+        from core.settings import save_setting
+
+        def setter(name, value):
+            save_setting(plugin, name, value)
+            db.session.commit()
+
+        return setter
+
+    return set_setting
+
+
+def add_places(neighbourhoods: dict[str, str] | None = None,
+               categories: dict[str, str] | None = None) -> dict:
+    """Add neighbourhoods and categories, given as ``{slug: name}`` in their order, and commit;
+    returns the rows by slug: ``add_places({"rebberg": "Rebberg"}, {"mobility": "Mobility"})``."""
+    from core.database import db
+    from core.taxonomy import Category, Neighbourhood
+
+    rows = {}
+    for model, names in ((Neighbourhood, neighbourhoods or {}), (Category, categories or {})):
+        for position, (slug, name) in enumerate(names.items(), start=1):
+            rows[slug] = model(name=name, slug=slug, position=position)
+    db.session.add_all(rows.values())
+    db.session.commit()
+    return rows
 
 
 def redis_url_for_tests(what: str) -> str:

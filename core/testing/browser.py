@@ -67,6 +67,21 @@ LIVE_SERVER_CONFIG: dict[str, Any] = {
     "RATELIMIT_ENABLED": False,
 }
 
+
+
+def in_the_browser(**config):
+    """An ``app_config`` fixture for browser tests: the enclosing folder's configuration (a
+    plugin's ``enable_plugin``), as a browser uses it (:data:`LIVE_SERVER_CONFIG`), with
+    ``config`` added. In a plugin's ``tests/e2e/conftest.py``: ``app_config = in_the_browser()``.
+    """
+
+    @pytest.fixture
+    def app_config(app_config) -> dict:
+        return {**app_config, **LIVE_SERVER_CONFIG, **config}
+
+    return app_config
+
+
 # What axe-core checks: WCAG 2.0 and 2.1, levels A and AA (the RGAA 4.1 baseline).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 

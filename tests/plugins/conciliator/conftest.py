@@ -1,36 +1,19 @@
-"""The conciliator's tests: Civique's own fixtures (``core.testing``) with the plugin enabled,
-a conciliator, the municipal services, and cases created in any status."""
+"""The conciliator's tests: Civique's own fixtures (``core.testing``) with the plugin enabled
+(next to whatever ``CIVIQUE_PLUGINS`` enables, ``core.testing.enable_plugin``), a conciliator,
+the municipal services, and cases created in any status."""
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date, timedelta
 
 import pytest
 
-from core.config import as_list
+import plugins.conciliator
+from core.testing import enable_plugin, setting_fixture
 
 PLUGIN = "conciliator"
 
-
-def plugins_from_environment() -> list[str]:
-    raw = os.environ.get("CIVIQUE_PLUGINS", "")
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    return as_list(value) or []
-
-
-@pytest.fixture
-def app_config() -> dict:
-    import plugins.conciliator
-
-    enabled = plugins_from_environment()
-    if PLUGIN not in enabled:
-        enabled.append(PLUGIN)
-    return {"PLUGINS": enabled, "EXTRA_PLUGINS": {PLUGIN: plugins.conciliator}}
+app_config = enable_plugin(PLUGIN, plugins.conciliator)
 
 
 @pytest.fixture
@@ -70,13 +53,4 @@ def make_case(app, services):
     return factory
 
 
-@pytest.fixture
-def set_setting(app):
-    from core.database import db
-    from core.settings import save_setting
-
-    def setter(name, value):
-        save_setting(PLUGIN, name, value)
-        db.session.commit()
-
-    return setter
+set_setting = setting_fixture(PLUGIN)

@@ -1,60 +1,31 @@
 """The consultation's tests: Civique's own fixtures (``core.testing``) with the plugin enabled.
 
-``app_config`` enables ``consultation`` next to whatever ``CIVIQUE_PLUGINS`` enables. Helpers
+``app_config`` enables ``consultation`` next to whatever ``CIVIQUE_PLUGINS`` enables
+(``core.testing.enable_plugin``). Helpers
 below create consultations with a questionnaire of every kind of question, in any state, and
 answer them through the real questionnaire page.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import timedelta
 
 import pytest
 
-from core.config import as_list
+import plugins.consultation
+from core.testing import add_places, enable_plugin
 
 PLUGIN = "consultation"
 
-
-def plugins_from_environment() -> list[str]:
-    """The plugins named in ``CIVIQUE_PLUGINS`` (a comma-separated list or a JSON list)."""
-    raw = os.environ.get("CIVIQUE_PLUGINS", "")
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    return as_list(value) or []
-
-
-@pytest.fixture
-def app_config() -> dict:
-    import plugins.consultation
-
-    enabled = plugins_from_environment()
-    if PLUGIN not in enabled:
-        enabled.append(PLUGIN)
-    # Handed over directly too, so the tests do not depend on the installed entry points.
-    # The results show every figure from the first answer here, so that the tests can check the
-    # figures with a few people; test_privacy.py checks the threshold itself (5 by default).
-    return {"PLUGINS": enabled, "EXTRA_PLUGINS": {PLUGIN: plugins.consultation},
-            "CONSULTATION": {"MINIMUM_RESPONDENTS": 1}}
+# The results show every figure from the first answer here, so that the tests can check the
+# figures with a few people; test_privacy.py checks the threshold itself (5 by default).
+app_config = enable_plugin(PLUGIN, plugins.consultation, CONSULTATION={"MINIMUM_RESPONDENTS": 1})
 
 
 @pytest.fixture
 def places(app):
     """Two neighbourhoods."""
-    from core.database import db
-    from core.taxonomy import Neighbourhood
-
-    rows = {
-        "rebberg": Neighbourhood(name="Rebberg", slug="rebberg", position=1),
-        "dornach": Neighbourhood(name="Dornach", slug="dornach", position=2),
-    }
-    db.session.add_all(rows.values())
-    db.session.commit()
-    return rows
+    return add_places({"rebberg": "Rebberg", "dornach": "Dornach"})
 
 
 # The questionnaire every test consultation has: one question of each kind.

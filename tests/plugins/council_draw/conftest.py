@@ -1,40 +1,24 @@
 """Citizens' councils tests: Civique's own fixtures (``core.testing``) with the plugin enabled.
 
-Helpers build a council (territory, colleges, quotas) and its candidates directly, and give an
-officer of the plugin (the role that sees candidates' personal data).
+``app_config`` enables ``council_draw`` next to whatever ``CIVIQUE_PLUGINS`` enables
+(``core.testing.enable_plugin``). Helpers build a council (territory, colleges, quotas) and its
+candidates directly, and give an officer of the plugin (the role that sees candidates' personal
+data).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from datetime import date, timedelta
 
 import pytest
 
-from core.config import as_list
+import plugins.council_draw
+from core.testing import add_places, enable_plugin
 
 PLUGIN = "council_draw"
 
-
-def plugins_from_environment() -> list[str]:
-    raw = os.environ.get("CIVIQUE_PLUGINS", "")
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    return as_list(value) or []
-
-
-@pytest.fixture
-def app_config() -> dict:
-    import plugins.council_draw
-
-    enabled = plugins_from_environment()
-    if PLUGIN not in enabled:
-        enabled.append(PLUGIN)
-    return {"PLUGINS": enabled, "EXTRA_PLUGINS": {PLUGIN: plugins.council_draw}}
+app_config = enable_plugin(PLUGIN, plugins.council_draw)
 
 
 @pytest.fixture
@@ -44,16 +28,7 @@ def officer(make_user):
 
 @pytest.fixture
 def places(app):
-    from core.database import db
-    from core.taxonomy import Neighbourhood
-
-    rows = {slug: Neighbourhood(name=name, slug=slug, position=i)
-            for i, (slug, name) in enumerate([("bourtzwiller", "Bourtzwiller"),
-                                              ("coteaux", "Coteaux"),
-                                              ("rebberg", "Rebberg")], start=1)}
-    db.session.add_all(rows.values())
-    db.session.commit()
-    return rows
+    return add_places({"bourtzwiller": "Bourtzwiller", "coteaux": "Coteaux", "rebberg": "Rebberg"})
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""The finance commission's tests: Civique's fixtures with the plugin enabled."""
+"""The finance commission's tests: Civique's own fixtures (``core.testing``) with the plugin enabled.
+
+``app_config`` enables ``finance_commission`` next to whatever ``CIVIQUE_PLUGINS`` enables
+(``core.testing.enable_plugin``), so that the tests also run inside a municipality's set of
+plugins. The fixtures below post the import page and read the sample files.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
+import plugins.finance_commission
+from core.testing import enable_plugin
+
 PLUGIN = "finance_commission"
 SAMPLES = Path(__file__).resolve().parents[3] / "plugins" / "finance_commission" / "samples"
 
-
-@pytest.fixture
-def app_config() -> dict:
-    import plugins.finance_commission
-
-    return {"PLUGINS": [PLUGIN], "EXTRA_PLUGINS": {PLUGIN: plugins.finance_commission}}
+app_config = enable_plugin(PLUGIN, plugins.finance_commission)
 
 
 @pytest.fixture

@@ -1,58 +1,28 @@
 """The idea box's tests: Civique's own fixtures (``core.testing``) with the plugin enabled.
 
-``app_config`` enables ``idea_box`` next to whatever ``CIVIQUE_PLUGINS`` enables, so that the
-tests also run inside a municipality's set of plugins. Helpers below create ideas in any state
+``app_config`` enables ``idea_box`` next to whatever ``CIVIQUE_PLUGINS`` enables
+(``core.testing.enable_plugin``), so that the tests also run inside a municipality's set of
+plugins. Helpers below create ideas in any state
 and take the actions residents and staff take, through the real pages.
 """
 
 from __future__ import annotations
 
-import json
-import os
-
 import pytest
 
-from core.config import as_list
+import plugins.idea_box
+from core.testing import add_places, enable_plugin, setting_fixture
 
 PLUGIN = "idea_box"
 
-
-def plugins_from_environment() -> list[str]:
-    """The plugins named in ``CIVIQUE_PLUGINS`` (a comma-separated list or a JSON list)."""
-    raw = os.environ.get("CIVIQUE_PLUGINS", "")
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    return as_list(value) or []
-
-
-@pytest.fixture
-def app_config() -> dict:
-    import plugins.idea_box
-
-    enabled = plugins_from_environment()
-    if PLUGIN not in enabled:
-        enabled.append(PLUGIN)
-    # Handed over directly too, so the tests do not depend on the installed entry points.
-    return {"PLUGINS": enabled, "EXTRA_PLUGINS": {PLUGIN: plugins.idea_box}}
+app_config = enable_plugin(PLUGIN, plugins.idea_box)
 
 
 @pytest.fixture
 def places(app):
     """Two neighbourhoods and two themes."""
-    from core.database import db
-    from core.taxonomy import Category, Neighbourhood
-
-    rows = {
-        "rebberg": Neighbourhood(name="Rebberg", slug="rebberg", position=1),
-        "dornach": Neighbourhood(name="Dornach", slug="dornach", position=2),
-        "mobility": Category(name="Mobility", slug="mobility", position=1),
-        "nature": Category(name="Nature in the city", slug="nature", position=2),
-    }
-    db.session.add_all(rows.values())
-    db.session.commit()
-    return rows
+    return add_places({"rebberg": "Rebberg", "dornach": "Dornach"},
+                      {"mobility": "Mobility", "nature": "Nature in the city"})
 
 
 @pytest.fixture
@@ -74,17 +44,7 @@ def make_idea(app, places):
     return factory
 
 
-@pytest.fixture
-def set_setting(app):
-    """Save a setting of the plugin as an admin would: ``set_setting("support_threshold", 3)``."""
-    from core.database import db
-    from core.settings import save_setting
-
-    def setter(name, value):
-        save_setting(PLUGIN, name, value)
-        db.session.commit()
-
-    return setter
+set_setting = setting_fixture(PLUGIN)
 
 
 @pytest.fixture

@@ -1,14 +1,9 @@
 """A plugin is removable: without ``idea_box`` in the enabled plugins, its pages answer 404 and
 the rest of the site works as before."""
 
-import pytest
+from core.testing import without_plugin
 
-from .conftest import PLUGIN, plugins_from_environment
-
-
-@pytest.fixture
-def app_config():
-    return {"PLUGINS": [name for name in plugins_from_environment() if name != PLUGIN]}
+app_config = without_plugin("idea_box")
 
 
 def test_without_the_plugin_its_pages_are_gone_and_the_site_works(client, users, login):

@@ -1,10 +1,6 @@
-"""The conciliator in a real browser: the live server with the plugin enabled."""
+"""The conciliator in a real browser: the plugin's test app (``tests/plugins/conciliator/conftest.py``)
+on a live server, as a browser uses it."""
 
-import pytest
+from core.testing.browser import in_the_browser
 
-from core.testing.browser import LIVE_SERVER_CONFIG
-
-
-@pytest.fixture
-def app_config(app_config):
-    return {**LIVE_SERVER_CONFIG, **app_config}
+app_config = in_the_browser()

@@ -6,14 +6,6 @@ browser needs (CSRF on, any host name). The browser fixtures themselves are regi
 the whole run (``tests/conftest.py``).
 """
 
-from __future__ import annotations
+from core.testing.browser import in_the_browser
 
-import pytest
-
-from core.testing.browser import LIVE_SERVER_CONFIG
-
-
-@pytest.fixture
-def app_config(app_config):
-    """The plugin's test configuration, as a browser uses it."""
-    return {**app_config, **LIVE_SERVER_CONFIG}
+app_config = in_the_browser()

@@ -1,18 +1,7 @@
-"""Browser tests of citizens' councils: the live server with the plugin enabled, CSRF on."""
+"""Browser tests of citizens' councils: the plugin's test app (``../conftest.py``:
+``council_draw`` enabled next to whatever ``CIVIQUE_PLUGINS`` enables) on a live server, as a
+browser uses it (CSRF on, any host name)."""
 
-import pytest
+from core.testing.browser import in_the_browser
 
-from core.testing.browser import LIVE_SERVER_CONFIG
-
-
-@pytest.fixture
-def app_config():
-    import plugins.council_draw
-
-    from ..conftest import plugins_from_environment
-
-    enabled = plugins_from_environment()
-    if "council_draw" not in enabled:
-        enabled.append("council_draw")
-    return {**LIVE_SERVER_CONFIG, "PLUGINS": enabled,
-            "EXTRA_PLUGINS": {"council_draw": plugins.council_draw}}
+app_config = in_the_browser()

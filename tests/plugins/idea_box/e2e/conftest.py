@@ -6,18 +6,9 @@ to whatever ``CIVIQUE_PLUGINS`` enables) is extended with what a browser needs (
 host name) and a small support threshold, so that a few residents can carry an idea to study.
 """
 
-from __future__ import annotations
-
-import pytest
-
-from core.testing.browser import LIVE_SERVER_CONFIG
+from core.testing.browser import in_the_browser
 
 # Supports an idea needs to be selected for study in these tests.
 SUPPORT_THRESHOLD = 3
 
-
-@pytest.fixture
-def app_config(app_config):
-    """The plugin's test configuration, as a browser uses it, with a threshold of three."""
-    return {**app_config, **LIVE_SERVER_CONFIG, "IDEA_BOX": {"SUPPORT_THRESHOLD": SUPPORT_THRESHOLD}}
-
+app_config = in_the_browser(IDEA_BOX={"SUPPORT_THRESHOLD": SUPPORT_THRESHOLD})
