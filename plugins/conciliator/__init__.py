@@ -4,15 +4,21 @@ A resident refers a case (saisine) about a municipal service; the conciliator de
 is admissible, works on it in confidence (private messages, internal notes, questions to the
 service's staff) and closes it with an outcome. A yearly report publishes anonymous figures.
 
-This module is the plugin's manifest: everything it declares to the core. The rooms are:
+This module is the plugin's manifest: what it declares to the core, at a glance — its content
+type, role, permissions, settings, pages, navigation, administration pages, template helpers,
+reactions and jobs. The core finds the rest of the plugin by convention, in rooms every plugin has:
 
+- ``workflow.py``: the life of a case (states, transitions, outcomes) and the names the rooms share;
 - ``models.py``: services, cases, private messages and notes, invitations of staff;
 - ``rules.py``: references, deadlines, reminders, retention, the decisions on a case;
-- ``forms.py``, ``views.py`` (the pages), ``templates/``;
-- ``data.py``: personal data (export, erasure), the yearly report, open data and statistics;
-- ``demo.py``: the demo city's mediation office;
-- ``migrations/versions/``: the plugin's own Alembic branch;
-- ``translations/``: the plugin's own catalogs (fr, en, de).
+- ``forms.py``, ``views.py`` (residents' pages, and a case's page, which the conciliators and the
+  invited staff share), ``staff.py`` (the city's pages: dashboard, services, decisions,
+  questions to a service), ``templates/``;
+- ``cli.py``: ``flask --app core conciliator ...``; ``data.py``: personal data (export, erasure),
+  the yearly report, open data and statistics; ``demo.py``: the demo city's mediation office
+  (the core registers these three);
+- ``migrations/versions/``: the plugin's own Alembic branch; ``translations/``: its catalogs
+  (fr, en, de) (the core finds both folders).
 
 Confidentiality is the first rule: a case is visible to its resident, the conciliators and the
 staff invited to it (:meth:`models.Case.allows`); anyone else gets the 404 of a missing case, and
@@ -22,58 +28,20 @@ the case's attachments and timeline, served by the core, follow the same rule.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-import click
-from flask.cli import with_appcontext
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
-from core.content import ContentType, State, Transition, Workflow
+from core.content import ContentType
 from core.declarations import AdminPage, NavItem, PermissionSpec, RoleSpec, SettingSpec
+from core.events import WorkflowTransitioned
 from core.hookspecs import hookimpl
 
-from .models import HANDLE, OPEN_STATES, SERVICES, Case
+from .models import Case
+from .workflow import HANDLE, MANAGE_SERVICES, WORKFLOW, outcome_label
 
-NAME = "conciliator"
-HERE = Path(__file__).resolve().parent
-
-
-def _prior_complaint_given(case) -> bool:
-    """As in French municipal mediation, a prior complaint to the service is required."""
-    return case.prior_complaint_date is not None
-
-
-WORKFLOW = Workflow(
-    states=(
-        State("received", _l("Received"), public=False),
-        State("admissible", _l("Admissible"), public=False),
-        State("inadmissible", _l("Inadmissible"), public=False),
-        State("in_progress", _l("In progress"), public=False),
-        State("closed", _l("Closed"), public=False),
-    ),
-    initial="received",
-    transitions=(
-        Transition("admit", _l("Declare admissible"), ("received",), "admissible", HANDLE,
-                   condition=_prior_complaint_given),
-        Transition("reject", _l("Declare inadmissible"), ("received",), "inadmissible", HANDLE,
-                   comment_required=True),
-        Transition("start", _l("Start the mediation"), ("admissible",), "in_progress", HANDLE),
-        Transition("agreement", _l("Close: agreement reached"), ("admissible", "in_progress"),
-                   "closed", HANDLE, comment_required=True),
-        Transition("recommendation", _l("Close: recommendation made to the service"),
-                   ("admissible", "in_progress"), "closed", HANDLE, comment_required=True),
-        Transition("unresolved", _l("Close: not resolved"), ("admissible", "in_progress"),
-                   "closed", HANDLE, comment_required=True),
-        Transition("withdraw", _l("Withdraw my case"), OPEN_STATES, "closed", "author"),
-    ),
-)
-
-OUTCOME_LABELS = {
-    "agreement": _l("Agreement reached"),
-    "recommendation": _l("Recommendation made to the service"),
-    "unresolved": _l("Not resolved"),
-    "withdrawn": _l("Withdrawn"),
-}
+REMINDERS_JOB = "conciliator.reminders"
+PURGE_JOB = "conciliator.purge"
 
 CASE = ContentType(
     name=Case.content_type_name,
@@ -85,9 +53,6 @@ CASE = ContentType(
     workflow=WORKFLOW,
     attachment_kinds=frozenset({"image", "pdf"}),
 )
-
-
-# --- Declarations ----------------------------------------------------------------------------------
 
 
 @hookimpl
@@ -106,7 +71,7 @@ def register_permissions():
     return [
         PermissionSpec(HANDLE, _l("Handle mediation cases (read them, decide, close)"),
                        ("conciliator",)),
-        PermissionSpec(SERVICES, _l("Maintain the list of services mediation cases are about"),
+        PermissionSpec(MANAGE_SERVICES, _l("Maintain the list of services mediation cases are about"),
                        ("conciliator", "staff", "admin")),
     ]
 
@@ -142,9 +107,9 @@ def register_settings():
 
 @hookimpl
 def register_blueprints(app):
-    from .views import bp
+    from . import staff, views
 
-    return [bp]
+    return [views.bp, staff.bp]
 
 
 @hookimpl
@@ -155,14 +120,30 @@ def nav_items(user):
 @hookimpl
 def admin_pages(user):
     return [
-        AdminPage(_l("Mediation cases"), "conciliator.dashboard", HANDLE,
+        AdminPage(_l("Mediation cases"), "conciliator_staff.dashboard", HANDLE,
                   _l("The cases by status and deadline, overdue ones first."), order=40),
-        AdminPage(_l("Mediation: services"), "conciliator.services", SERVICES,
+        AdminPage(_l("Mediation: services"), "conciliator_staff.services", MANAGE_SERVICES,
                   _l("The municipal services residents may refer a case about."), order=41),
     ]
 
 
-# --- Jobs and commands -------------------------------------------------------------------------
+@hookimpl
+def template_variables():
+    return {
+        "conciliator_outcome_label": outcome_label,
+        "conciliator_format_date": format_date,
+        "conciliator_format_datetime": format_datetime,
+    }
+
+
+@hookimpl
+def track_event(event):
+    """A case moved, by this plugin's pages or by the core's own route: keep the dates and the
+    outcome its move gives it."""
+    from . import rules
+
+    if isinstance(event, WorkflowTransitioned) and event.content_type == Case.content_type_name:
+        rules.note_move(event.content_id, event.transition)
 
 
 @hookimpl
@@ -170,8 +151,8 @@ def register_jobs():
     from .rules import purge_expired, send_reminders
 
     return {
-        "conciliator.reminders": lambda **payload: send_reminders(),
-        "conciliator.purge": lambda **payload: purge_expired(),
+        REMINDERS_JOB: lambda **payload: send_reminders(),
+        PURGE_JOB: lambda **payload: purge_expired(),
     }
 
 
@@ -180,86 +161,6 @@ def scheduled_jobs():
     from core.jobs import Schedule
 
     return [
-        Schedule("conciliator.reminders", timedelta(days=1), "conciliator.reminders"),
-        Schedule("conciliator.purge", timedelta(days=1), "conciliator.purge"),
+        Schedule(REMINDERS_JOB, timedelta(days=1), REMINDERS_JOB),
+        Schedule(PURGE_JOB, timedelta(days=1), PURGE_JOB),
     ]
-
-
-@click.command("purge", help="Erase or anonymise the closed cases past their retention period.")
-@with_appcontext
-def purge_command():
-    from .rules import purge_expired
-
-    count = purge_expired()
-    click.echo(f"{count} case(s) past their retention period processed.")
-
-
-@click.command("remind", help="Remind the conciliators of the deadlines about to pass.")
-@with_appcontext
-def remind_command():
-    from .rules import send_reminders
-
-    click.echo(f"{send_reminders()} reminder(s) sent.")
-
-
-@hookimpl
-def register_commands():
-    return [purge_command, remind_command]
-
-
-# --- Reactions, personal data, open data, statistics -------------------------------------------
-
-
-@hookimpl
-def track_event(event):
-    from .rules import react
-
-    react(event)
-
-
-@hookimpl
-def export_user_data(user):
-    from .data import export_user_data as export
-
-    return export(user)
-
-
-@hookimpl
-def erase_user_data(user):
-    from .data import erase_user_data as erase
-
-    erase(user)
-
-
-@hookimpl
-def open_data_datasets():
-    from .data import datasets
-
-    return datasets()
-
-
-@hookimpl
-def public_statistics():
-    from .data import statistics
-
-    return statistics()
-
-
-# --- Files, demo ---------------------------------------------------------------------------------
-
-
-@hookimpl
-def migration_dirs():
-    return [str(HERE / "migrations" / "versions")]
-
-
-@hookimpl
-def translation_dirs():
-    return [str(HERE / "translations")]
-
-
-@hookimpl
-def load_demo_data(demo):
-    from .demo import load
-
-    load(demo)

@@ -1,5 +1,5 @@
 """The mediation office's data for others: a person's export and erasure, the yearly report,
-open data and statistics.
+open data and statistics (the hooks below, which the core registers from this room).
 
 The yearly report and open data hold only safe aggregates: no subject, no text, no person; any
 group smaller than the anonymity threshold is merged with others so that no one can be
@@ -18,9 +18,11 @@ from sqlalchemy import extract, select
 
 from core.database import db, utcnow
 from core.declarations import Dataset, Statistic
+from core.hookspecs import hookimpl
 from core.taxonomy import Category
 
 from .models import Case, CaseMessage, Invitation, Service
+from .workflow import OUTCOME_LABELS
 
 PLUGIN = "conciliator"
 
@@ -101,8 +103,6 @@ class YearlyReport:
 
 def yearly_report(year: int) -> YearlyReport:
     """The figures of the cases received during ``year`` (one query)."""
-    from . import OUTCOME_LABELS
-
     start, end = _year_bounds(year)
     rows = db.session.execute(
         select(Case.state, Case.outcome, Case.created_at, Case.closed_at, Service.name, Category.name)
@@ -160,7 +160,8 @@ def _service_rows():
             yield {"year": year, "service": service, "cases": count}
 
 
-def datasets() -> list[Dataset]:
+@hookimpl
+def open_data_datasets() -> list[Dataset]:
     return [
         Dataset("mediation_yearly", _l("Municipal mediation: yearly figures"),
                 _l("Cases received by the municipal mediator each year, admissibility rate, cases "
@@ -175,7 +176,8 @@ def datasets() -> list[Dataset]:
     ]
 
 
-def statistics() -> list[Statistic]:
+@hookimpl
+def public_statistics() -> list[Statistic]:
     years = sorted(report_years())[-5:]
     series = tuple((str(year), yearly_report(year).received) for year in years)
     return [Statistic("conciliator.cases", _l("Mediation cases received this year"),
@@ -185,6 +187,7 @@ def statistics() -> list[Statistic]:
 # --- Personal data ------------------------------------------------------------------------------
 
 
+@hookimpl
 def export_user_data(user):
     cases = db.session.scalars(select(Case).where(Case.author_id == user.id).order_by(Case.id)).all()
     if not cases:
@@ -205,6 +208,7 @@ def export_user_data(user):
     return {"mediation_cases": exported}
 
 
+@hookimpl
 def erase_user_data(user):
     """A resident who deletes their account: their cases are anonymised (the figures remain)."""
     from .rules import anonymise

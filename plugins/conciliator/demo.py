@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.accounts.models import User, UserRole
 from core.accounts.passwords import hash_password
 from core.database import db, utcnow
+from core.hookspecs import hookimpl
 from core.workflows import move
 
 from .models import Case, CaseMessage, Service
@@ -19,18 +20,20 @@ SERVICES = ["Voirie et déplacements", "État civil", "Urbanisme", "Propreté ur
             "Petite enfance", "Eau et assainissement", "Stationnement"]
 EMAIL = "mediateur@demo.civique.fr"
 
-# (subject, service, days ago, transitions, outcome transition)
+# (subject, service, days ago, the transitions the case went through)
 CASES = [
-    ("Avis de stationnement contesté rue du Sauvage", "Stationnement", 3, (), None),
-    ("Place en crèche refusée sans explication", "Petite enfance", 20, ("admit",), None),
-    ("Facture d'eau anormalement élevée", "Eau et assainissement", 45, ("admit", "start"), None),
+    ("Avis de stationnement contesté rue du Sauvage", "Stationnement", 3, ()),
+    ("Place en crèche refusée sans explication", "Petite enfance", 20, ("admit",)),
+    ("Facture d'eau anormalement élevée", "Eau et assainissement", 45, ("admit", "start")),
     ("Trottoir dégradé devant mon domicile", "Voirie et déplacements", 90,
-     ("admit", "start", "agreement"), "agreement"),
-    ("Refus de permis de construire", "Urbanisme", 60, ("reject",), None),
+     ("admit", "start", "agreement")),
+    ("Refus de permis de construire", "Urbanisme", 60, ("reject",)),
 ]
 
 
-def load(demo) -> None:
+@hookimpl
+def load_demo_data(demo) -> None:
+    """Add the mediation office's demo content, once (nothing when its services exist)."""
     if db.session.scalar(select(Service.id).limit(1)) is not None:
         return
     services = {name: Service(name=name) for name in SERVICES}
@@ -44,11 +47,9 @@ def load(demo) -> None:
         db.session.add(conciliator)
     demo.extra_accounts.append(("conciliator", EMAIL))
     db.session.flush()
-    targets = {"admit": "admissible", "reject": "inadmissible", "start": "in_progress",
-               "agreement": "closed"}
     comments = {"reject": "Aucune réclamation préalable n'a été adressée au service.",
                 "agreement": "Le service a accepté de refaire le trottoir avant la fin du mois."}
-    for index, (subject, service, days, steps, _outcome) in enumerate(CASES):
+    for index, (subject, service, days, steps) in enumerate(CASES):
         resident = demo.residents[index + 1]
         case = Case(title=subject, body=f"{subject}. Je souhaite une solution amiable.",
                     service_id=services[service].id, author_id=resident.id, state="received",
@@ -59,8 +60,7 @@ def load(demo) -> None:
                     created_at=utcnow() - timedelta(days=days))
         add_case(case)
         for step in steps:
-            move(case, targets[step], conciliator, comments.get(step, ""), transition=step,
-                 record_audit=False)
+            move(case, step, conciliator, comments.get(step, ""), record_audit=False)
             note_decision(case, step)
         db.session.add(CaseMessage(case_id=case.id, author_id=resident.id, kind="message",
                                    body="Bonjour, je reste à votre disposition pour tout document."))

@@ -9,26 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.content import ContentMixin
 from core.database import UTCDateTime, db, utcnow
 
-# The permissions the models check (declared, with their default roles, in ``__init__``).
-HANDLE = "conciliator.case.handle"
-SERVICES = "conciliator.services.manage"
-
-# States of a case in which the resident may still write, add files or withdraw.
-OPEN_STATES = ("received", "admissible", "in_progress")
-
-# The outcome a closing transition gives the case.
-OUTCOMES = {
-    "agreement": "agreement",
-    "recommendation": "recommendation",
-    "unresolved": "unresolved",
-    "withdraw": "withdrawn",
-}
+from .workflow import HANDLE, OPEN_STATES
 
 
 class Service(db.Model):

@@ -14,16 +14,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts.models import User, UserRole
-from core.attachments import attachments_of, delete_attachment
-from core.audit import record as audit
+from core.services.attachments import attachments_of, delete_attachment
+from core.services.audit import record as audit
 from core.database import db, utcnow
 from core.mail import send_mail
-from core.notifications import notify
+from core.services.notifications import notify
 from core.permissions import roles_granting
 from core.settings import get_setting
-from core.workflows import WorkflowRecord, announce, apply
+from core.workflows import WorkflowRecord, apply
 
-from .models import HANDLE, OPEN_STATES, OUTCOMES, Case, CaseMessage, Invitation
+from .models import Case, CaseMessage, Invitation
+from .workflow import HANDLE, OPEN_STATES, OUTCOMES
 
 PLUGIN = "conciliator"
 
@@ -80,7 +81,7 @@ def acknowledge(case: Case, user) -> None:
     link = url_for("conciliator.case", id=case.id, _external=True)
     send_mail(user.email, _l("Your mediation case %(reference)s has been received",
                              reference=case.reference),
-              "conciliator/acknowledgement", locale=user.locale, user=user, case=case,
+              "conciliator/mail/acknowledgement", locale=user.locale, user=user, case=case,
               link=link, deadline=deadline_of(case, "admissibility"))
 
 
@@ -177,10 +178,12 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def decide(case: Case, name: str, user, comment: str = "") -> WorkflowRecord:
-    """Apply the transition ``name`` and what comes with it; raises ``TransitionRefused``.
+    """Apply the transition ``name`` and what comes with it, and commit; raises
+    ``TransitionRefused``.
 
     Declaring a case inadmissible sends the reason and where else to turn to the resident;
-    closing it records the outcome. Everything is audited, then the resident is told.
+    closing it records the outcome. Everything is audited; once committed, the core's
+    notifications service tells the resident the case's new state.
     """
     record = apply(case, name, user, comment, record_audit=False)
     note_decision(case, name)
@@ -188,16 +191,15 @@ def decide(case: Case, name: str, user, comment: str = "") -> WorkflowRecord:
     if name == "reject" and case.author is not None:
         send_mail(case.author.email,
                   _l("Your mediation case %(reference)s cannot be handled", reference=case.reference),
-                  "conciliator/inadmissible", locale=case.author.locale, user=case.author,
+                  "conciliator/mail/inadmissible", locale=case.author.locale, user=case.author,
                   case=case, reason=record.comment, remedies=str(setting("other_remedies")),
                   link=url_for("conciliator.case", id=case.id, _external=True))
     db.session.commit()
-    announce(case, record)
     return record
 
 
 def note_decision(case: Case, name: str) -> None:
-    """Keep the dates and the outcome a transition gives the case."""
+    """Keep the dates and the outcome the transition ``name`` gives the case."""
     if name in ("admit", "reject") and case.decided_at is None:
         case.decided_at = utcnow()
     if case.state == "closed" and case.closed_at is None:
@@ -205,17 +207,12 @@ def note_decision(case: Case, name: str) -> None:
         case.outcome = OUTCOMES.get(name, "unresolved")
 
 
-def react(event) -> None:
-    """A transition made through the core's own route still records the outcome and dates."""
-    if getattr(event, "name", "") != "workflow.transitioned" or event.content_type != Case.content_type_name:
-        return
-    case = db.session.get(Case, event.content_id)
-    if case is None:
-        return
-    before = (case.decided_at, case.closed_at, case.outcome)
-    note_decision(case, event.transition)
-    if (case.decided_at, case.closed_at, case.outcome) != before:
-        db.session.commit()
+def note_move(case_id: int, name: str) -> None:
+    """A case moved by the transition ``name``, whoever moved it (the core's own route too):
+    keep the dates and the outcome it gives the case, if not kept yet. The caller commits."""
+    case = db.session.get(Case, case_id)
+    if case is not None:
+        note_decision(case, name)
 
 
 # --- Retention -----------------------------------------------------------------------------------

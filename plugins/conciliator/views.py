@@ -1,4 +1,7 @@
-"""The mediation office's pages, under ``/mediation/``.
+"""The mediation office's pages for residents, under ``/mediation/``: what the mediator does and
+the yearly reports, referring a case, one's cases, and a case's own page (with its private
+thread, its documents and the whole case file), which the conciliators and the staff invited to
+the case share with its resident. The city's pages are in ``staff.py``.
 
 Every page about a case loads it with :func:`core.permissions.get_or_404`: someone who may not
 see the case gets the 404 of a case that does not exist, signed in or not. Every view and change
@@ -13,41 +16,26 @@ import json
 import zipfile
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from core.accounts.models import User
-from core.attachments import AttachmentRefused, attachments_of, save_upload
-from core.audit import record as audit
+from core.services.attachments import AttachmentRefused, attachments_of, save_upload
+from core.services.audit import record as audit
 from core.database import db, utcnow
-from core.notifications import notify
+from core.services.notifications import notify
 from core.pagecache import visitor_cache
-from core.permissions import authorize, get_or_404, login_required, permission_required
+from core.permissions import get_or_404, login_required
 from core.taxonomy import category_choices
 from core.workflows import TransitionRefused, available, state_label, timeline
 
-from . import OUTCOME_LABELS, WORKFLOW
 from .data import report_years, yearly_report
-from .forms import (
-    AnswerForm, DecisionForm, InvitationForm, MessageForm, ReferralForm, ServiceForm, UploadForm,
-)
-from .models import HANDLE, OPEN_STATES, SERVICES, Case, CaseMessage, Invitation, Service
-from .rules import acknowledge, add_case, conciliators, deadlines, decide, next_deadline, setting
+from .forms import AnswerForm, DecisionForm, InvitationForm, MessageForm, ReferralForm, UploadForm
+from .models import Case, CaseMessage, Invitation, Service
+from .rules import acknowledge, add_case, conciliators, deadlines, decide
+from .workflow import WORKFLOW
 
 bp = Blueprint("conciliator", __name__, url_prefix="/mediation", template_folder="templates")
-
-STATUS_ORDER = ("received", "admissible", "in_progress", "inadmissible", "closed")
-
-
-def _template_globals(state):
-    env = state.app.jinja_env.globals
-    env["conciliator_outcome_label"] = lambda outcome: str(OUTCOME_LABELS.get(outcome, outcome or ""))
-
-
-bp.record_once(_template_globals)
 
 
 # --- Public pages -------------------------------------------------------------------------------
@@ -128,11 +116,11 @@ def _case_from(form: ReferralForm) -> Case | None:
 # --- A case -------------------------------------------------------------------------------------
 
 
-def _load(id: int, action: str = "view") -> Case:
+def load_case(id: int, action: str = "view") -> Case:
     return get_or_404(Case, id, action)
 
 
-def _case_page(case: Case, **forms):
+def case_page(case: Case, **forms):
     """Render the case page for whoever may see it, and record the view."""
     user = current_user
     is_conciliator = case.allows(user, "handle")
@@ -167,16 +155,16 @@ def _case_page(case: Case, **forms):
 
 @bp.get("/cases/<int:id>")
 def case(id: int):
-    return _case_page(_load(id))
+    return case_page(load_case(id))
 
 
 @bp.post("/cases/<int:id>/messages")
 def post_message(id: int):
     """A message of the private thread, or (conciliators) an internal note."""
-    case = _load(id, "message")
+    case = load_case(id, "message")
     form = MessageForm()
     if not form.validate_on_submit():
-        return _case_page(case, message_form=form)
+        return case_page(case, message_form=form)
     internal = bool(form.internal.data) and case.allows(current_user, "note")
     message = CaseMessage(case_id=case.id, author_id=current_user.id,
                           kind="note" if internal else "message", body=form.body.data.strip())
@@ -197,19 +185,19 @@ def post_message(id: int):
 
 @bp.post("/cases/<int:id>/files")
 def upload(id: int):
-    case = _load(id, "add_file")
+    case = load_case(id, "add_file")
     form = UploadForm()
     if not form.validate_on_submit():
-        return _case_page(case, upload_form=form)
+        return case_page(case, upload_form=form)
     if not form.file.data or not form.file.data.filename:
         form.file.errors = [_("Choose a file.")]
-        return _case_page(case, upload_form=form)
+        return case_page(case, upload_form=form)
     try:
         attachment = save_upload(case, form.file.data, current_user, form.description.data or "")
     except AttachmentRefused as refused:
         db.session.rollback()
         form.file.errors = [str(refused.message)]
-        return _case_page(case, upload_form=form)
+        return case_page(case, upload_form=form)
     db.session.flush()
     audit("conciliator.case.file_added", case, summary=case.reference, attachment_id=attachment.id)
     db.session.commit()
@@ -217,75 +205,27 @@ def upload(id: int):
     return redirect(url_for("conciliator.case", id=case.id, _anchor="documents"))
 
 
-@bp.post("/cases/<int:id>/decide/<name>")
-def decide_case(id: int, name: str):
-    """A conciliator's decision, or the resident withdrawing their case."""
-    case = _load(id, "withdraw" if name == "withdraw" else "handle")
+@bp.post("/cases/<int:id>/decide/withdraw")
+def withdraw(id: int):
+    """The resident withdraws their case (the conciliators' decisions are in ``staff.py``)."""
+    case = load_case(id, "withdraw")
     form = DecisionForm()
     if not form.validate_on_submit():
-        return _case_page(case, decision_form=form)
+        return case_page(case, decision_form=form)
     try:
-        decide(case, name, current_user, form.comment.data or "")
+        decide(case, "withdraw", current_user, form.comment.data or "")
     except TransitionRefused as refused:
         db.session.rollback()
         form.comment.errors = [str(refused.message)]
-        return _case_page(case, decision_form=form)
+        return case_page(case, decision_form=form)
     flash(_("Done: the case is now “%(state)s”.", state=state_label(case, case.state)), "success")
     return redirect(url_for("conciliator.case", id=case.id))
-
-
-@bp.post("/cases/<int:id>/invitations")
-def invite(id: int):
-    """Ask a staff member of the service a question: they may then read this case and answer."""
-    case = _load(id, "invite")
-    form = InvitationForm()
-    if not form.validate_on_submit():
-        return _case_page(case, invitation_form=form)
-    staff = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower(),
-                                                 User.deleted_at.is_(None)))
-    if staff is None or not (staff.has_role("staff") or staff.can(HANDLE)):
-        form.email.errors = [_("No staff account has this e-mail address.")]
-        return _case_page(case, invitation_form=form)
-    invitation = Invitation(case_id=case.id, staff_id=staff.id, asked_by_id=current_user.id,
-                            question=form.question.data.strip())
-    db.session.add(invitation)
-    db.session.flush()
-    audit("conciliator.case.invited", case, summary=case.reference, staff_id=staff.id)
-    reference = case.reference
-    notify([staff], "conciliator.question",
-           lambda: _("The mediator asks you a question about the case %(reference)s.", reference=reference),
-           url=url_for("conciliator.case", id=case.id), actor=current_user)
-    db.session.commit()
-    flash(_("Your question has been sent to %(name)s.", name=staff.display_name), "success")
-    return redirect(url_for("conciliator.case", id=case.id, _anchor="questions"))
-
-
-@bp.post("/cases/<int:id>/invitations/<int:invitation_id>/answer")
-def answer(id: int, invitation_id: int):
-    """The invited staff member answers the conciliator's question, inside the case."""
-    case = _load(id, "answer")
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.case_id != case.id or invitation.staff_id != current_user.id:
-        abort(404)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        return _case_page(case, answer_form=form)
-    invitation.answer = form.answer.data.strip()
-    invitation.answered_at = utcnow()
-    audit("conciliator.case.answered", case, summary=case.reference, invitation_id=invitation.id)
-    reference = case.reference
-    notify(conciliators(), "conciliator.answer",
-           lambda: _("A service answered your question about the case %(reference)s.", reference=reference),
-           url=url_for("conciliator.case", id=case.id), actor=current_user)
-    db.session.commit()
-    flash(_("Your answer has been sent to the mediator."), "success")
-    return redirect(url_for("conciliator.case", id=case.id, _anchor="questions"))
 
 
 @bp.get("/cases/<int:id>/case-file.zip")
 def case_file(id: int):
     """The whole case file as a ZIP: the case, its messages, its history and its documents."""
-    case = _load(id)
+    case = load_case(id)
     is_conciliator = case.allows(current_user, "handle")
     if not (is_conciliator or case.is_author(current_user)):
         abort(404)
@@ -324,68 +264,6 @@ def _case_document(case: Case, is_conciliator: bool) -> dict:
     }
 
 
-# --- The conciliator's pages -----------------------------------------------------------------------
-
-
-@bp.get("/dashboard")
-@permission_required(HANDLE)
-def dashboard():
-    """Every case by status, the nearest deadline first, overdue ones flagged."""
-    status = request.args.get("status", "open")
-    query = select(Case).where(Case.anonymised_at.is_(None))
-    if status == "open":
-        query = query.where(Case.state.in_(OPEN_STATES))
-    elif status in STATUS_ORDER:
-        query = query.where(Case.state == status)
-    else:
-        status = "all"
-    cases = db.session.scalars(query.order_by(Case.created_at)).all()
-    rows = [(c, next_deadline(c)) for c in cases]
-    far = utcnow().replace(year=9999)
-    rows.sort(key=lambda row: (STATUS_ORDER.index(row[0].state), row[1].due if row[1] else far))
-    counts = dict(db.session.execute(
-        select(Case.state, func.count()).where(Case.anonymised_at.is_(None)).group_by(Case.state)).all())
-    audit("conciliator.dashboard.viewed", summary=f"{len(rows)} cases listed")
-    db.session.commit()
-    return render_template("conciliator/dashboard.html", rows=rows, status=status, counts=counts,
-                           states=STATUS_ORDER,
-                           state_labels={s.name: str(s.label) for s in WORKFLOW.states}, overdue=sum(1 for _c, d in rows if d and d.overdue))
-
-
-@bp.route("/services", methods=["GET", "POST"])
-@permission_required(SERVICES)
-def services():
-    """The list of services a case may be about: add, rename, retire."""
-    form = ServiceForm()
-    if form.validate_on_submit():
-        name = form.name.data.strip()
-        exists = db.session.scalar(select(Service).where(func.lower(Service.name) == name.lower()))
-        if exists is not None:
-            form.name.errors = [_("This service is already in the list.")]
-        else:
-            service = Service(name=name, active=True)
-            db.session.add(service)
-            db.session.flush()
-            audit("conciliator.service.added", service, summary=name)
-            db.session.commit()
-            flash(_("The service “%(name)s” has been added.", name=name), "success")
-            return redirect(url_for("conciliator.services"))
-    rows = db.session.scalars(select(Service).order_by(Service.name)).all()
-    return render_template("conciliator/services.html", form=form, services=rows), 400 if form.errors else 200
-
-
-@bp.post("/services/<int:service_id>/toggle")
-@permission_required(SERVICES)
-def toggle_service(service_id: int):
-    service = db.session.get(Service, service_id) or abort(404)
-    service.active = not service.active
-    audit("conciliator.service.toggled", service, summary=service.name, active=service.active)
-    db.session.commit()
-    flash(_("“%(name)s” is offered again.", name=service.name) if service.active
-          else _("“%(name)s” is no longer offered for new cases.", name=service.name), "success")
-    return redirect(url_for("conciliator.services"))
-
-
 # --- The yearly report ---------------------------------------------------------------------------
 
 
@@ -409,11 +287,3 @@ def report_csv(year: int):
         writer.writerow([section, label, value])
     return Response(output.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="mediation-{year}.csv"'})
-
-
-def _register_filters(state):
-    state.app.jinja_env.globals["conciliator_format_date"] = format_date
-    state.app.jinja_env.globals["conciliator_format_datetime"] = format_datetime
-
-
-bp.record_once(_register_filters)

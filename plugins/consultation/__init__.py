@@ -2,19 +2,18 @@
 proposals, arguments for and against); when it closes, the site reports what was said and
 explains the decision taken.
 
-This module is the plugin's manifest: everything it declares to the core, at a glance — its
-content types and workflow, permissions, settings, pages, navigation, administration pages,
-home block, reactions and jobs, personal data, open data, statistics, migrations and demo data.
-The rooms of the plugin are:
+This module is the plugin's manifest: what it declares to the core, at a glance — its content
+types, permission, settings, pages, navigation, administration pages, home block, reactions and
+jobs. The core finds the rest by convention, in the rooms every plugin has:
 
+- ``workflow.py``: the life of a consultation (states, transitions, the calendar's moves);
 - ``models.py``: the tables (consultations, questions and options, responses, proposals);
 - ``rules.py``: the rules (dates and states, who may take part, checking and saving answers);
 - ``results.py``: the results built from the answers;
 - ``forms.py``, ``views.py`` (residents' pages), ``staff.py`` (the city's pages), ``templates/``;
-- ``data.py``: personal data (export, erasure), open data and statistics;
-- ``demo.py``: the demo city's consultations;
-- ``migrations/versions/``: the plugin's own Alembic branch;
-- ``translations/``: the plugin's own catalogs (fr, en, de).
+- ``cli.py``: ``flask --app core consultation ...``; ``data.py``: personal data (export,
+  erasure), open data and statistics; ``demo.py``: the demo city's consultations;
+- ``migrations/versions/``: the plugin's own Alembic branch; ``translations/``: its catalogs.
 
 The documents (attachments), the arguments (comments with a position), supports and comments on
 proposals, follows, notifications, moderation reports and the status timeline are the core's
@@ -24,65 +23,18 @@ services, opted into below.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core.content import ContentType, State, Transition, Workflow
+from core.content import ContentType
 from core.declarations import AdminPage, NavItem, PermissionSpec, SettingSpec
+from core.events import WorkflowTransitioned
 from core.hookspecs import hookimpl
 
-from .models import MANAGE, Consultation, Proposal
+from .models import Consultation, Proposal
+from .workflow import MANAGE, WORKFLOW
 
-NAME = "consultation"
-HERE = Path(__file__).resolve().parent
-
-
-# --- The life of a consultation ------------------------------------------------------------------
-
-
-def _before_opening(consultation) -> bool:
-    from .rules import publication_blockers, today
-
-    return today() < consultation.opens_on and not publication_blockers(consultation)
-
-
-def _within_dates(consultation) -> bool:
-    from .rules import publication_blockers, today
-
-    return consultation.opens_on <= today() <= consultation.closes_on and not publication_blockers(consultation)
-
-
-def _decision_written(consultation) -> bool:
-    return bool((consultation.decision or "").strip())
-
-
-WORKFLOW = Workflow(
-    states=(
-        State("draft", _l("Draft"), public=False),
-        State("upcoming", _l("Upcoming")),
-        State("open", _l("Open")),
-        State("closed", _l("Closed")),
-        State("results_published", _l("Results published")),
-        State("decision_published", _l("Decision published")),
-    ),
-    initial="draft",
-    transitions=(
-        # Publishing, once it is ready (rules.publication_blockers): before its first day the
-        # consultation is announced; within its dates it opens. The calendar then opens and closes
-        # it by itself (rules.follow_the_calendar).
-        Transition("announce", _l("Publish as upcoming"), ("draft",), "upcoming", MANAGE,
-                   condition=_before_opening),
-        Transition("open", _l("Publish and open"), ("draft", "upcoming"), "open", MANAGE,
-                   condition=_within_dates),
-        Transition("close", _l("Close now"), ("open",), "closed", MANAGE),
-        Transition("publish_results", _l("Publish the results"), ("closed",), "results_published", MANAGE),
-        Transition("publish_decision", _l("Publish the decision"), ("results_published",),
-                   "decision_published", MANAGE, condition=_decision_written),
-    ),
-)
-
-PUBLIC_STATES = tuple(state.name for state in WORKFLOW.states if state.public)
+CALENDAR_JOB = "consultation.calendar"
 
 
 def _comments_open(consultation) -> bool:
@@ -138,9 +90,6 @@ PROPOSAL = ContentType(
 )
 
 
-# --- Declarations ----------------------------------------------------------------------------------
-
-
 @hookimpl
 def register_content_types():
     return [CONSULTATION, PROPOSAL]
@@ -169,9 +118,9 @@ def register_settings():
 
 @hookimpl
 def register_blueprints(app):
-    from . import staff, views  # noqa: F401  (staff.py adds the city's pages to the blueprint)
+    from . import staff, views
 
-    return [views.bp]
+    return [views.bp, staff.bp]
 
 
 @hookimpl
@@ -182,7 +131,7 @@ def nav_items(user):
 @hookimpl
 def admin_pages(user):
     return [
-        AdminPage(_l("Consultations"), "consultation.manage_list", MANAGE,
+        AdminPage(_l("Consultations"), "consultation_staff.manage_list", MANAGE,
                   _l("Prepare consultations, publish them, moderate the answers, report and decide."),
                   order=40),
     ]
@@ -195,71 +144,34 @@ def home_blocks(user):
     return [home_block()]
 
 
-# --- Jobs ----------------------------------------------------------------------------------------
+@hookimpl
+def template_variables():
+    from .rules import calendar_state
+
+    return {"consultation_state": calendar_state}
+
+
+@hookimpl
+def track_event(event):
+    """A consultation that closes keeps its figures: its answers can no longer change."""
+    from .results import keep_figures
+
+    if isinstance(event, WorkflowTransitioned) and event.content_type == Consultation.content_type_name \
+            and event.to_state == "closed":
+        keep_figures(event.content_id)
 
 
 @hookimpl
 def register_jobs():
     from .rules import follow_the_calendar
 
-    return {"consultation.calendar": lambda: follow_the_calendar()}
+    return {CALENDAR_JOB: lambda **payload: follow_the_calendar()}
 
 
 @hookimpl
 def scheduled_jobs():
     from core.jobs import Schedule
 
-    # Dates are days: every three hours is soon enough to open and close on the right day and
-    # tell the followers, even when nobody visits the pages (which catch up on their own).
-    return [Schedule("consultation.calendar", timedelta(hours=3), "consultation.calendar")]
-
-
-# --- Personal data, open data, statistics -----------------------------------------------------
-
-
-@hookimpl
-def export_user_data(user):
-    from .data import export_user_data as export
-
-    return export(user)
-
-
-@hookimpl
-def erase_user_data(user):
-    from .data import erase_user_data as erase
-
-    erase(user)
-
-
-@hookimpl
-def open_data_datasets():
-    from .data import datasets
-
-    return datasets()
-
-
-@hookimpl
-def public_statistics():
-    from .data import statistics
-
-    return statistics()
-
-
-# --- Files, demo ---------------------------------------------------------------------------------
-
-
-@hookimpl
-def migration_dirs():
-    return [str(HERE / "migrations" / "versions")]
-
-
-@hookimpl
-def translation_dirs():
-    return [str(HERE / "translations")]
-
-
-@hookimpl
-def load_demo_data(demo):
-    from .demo import load
-
-    load(demo)
+    # Dates are days; a quarter of an hour after midnight at most, the move is recorded and the
+    # followers told (the pages show the state the calendar implies meanwhile).
+    return [Schedule(CALENDAR_JOB, timedelta(minutes=15), CALENDAR_JOB)]

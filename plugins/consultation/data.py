@@ -1,4 +1,5 @@
-"""The consultation's data for others: a person's export and erasure, open data, statistics.
+"""The consultation's data for others: a person's export and erasure, open data, statistics (the
+hooks below, which the core registers from this room).
 
 Open data never holds personal data: only the consultations themselves and the aggregated
 results that their results pages publish (totals per question and answer, never a response).
@@ -11,15 +12,16 @@ from sqlalchemy import func, select
 
 from core.database import db
 from core.declarations import Dataset, Statistic
-from core.stats import count_by_month
+from core.hookspecs import hookimpl
+from core.services.stats import count_by_month
 
-from .models import (
-    PAST_STATES, RESULT_STATES, AnswerValue, Consultation, Proposal, Question, Response,
-)
+from .models import AnswerValue, Consultation, Proposal, Question, Response
+from .workflow import PAST_STATES, RESULT_STATES, WORKFLOW
 
 # --- Personal data ---------------------------------------------------------------------------
 
 
+@hookimpl
 def export_user_data(user):
     responses = db.session.scalars(select(Response).where(Response.user_id == user.id).order_by(Response.id)).all()
     proposals = db.session.scalars(select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id)).all()
@@ -52,6 +54,7 @@ def export_user_data(user):
     }
 
 
+@hookimpl
 def erase_user_data(user):
     """The answers still count, no longer linked to the person; free texts they wrote are
     removed (they could tell who wrote them). Proposals stay, shown as from a deleted participant."""
@@ -68,17 +71,18 @@ def erase_user_data(user):
 
 
 def _consultation_rows():
-    from . import WORKFLOW
+    from .rules import calendar_state
     from .results import participant_count
 
     query = select(Consultation).where(Consultation.state.in_(("upcoming", "open") + PAST_STATES),
                                        Consultation.is_hidden.is_(False)).order_by(Consultation.id)
     for consultation in db.session.scalars(query):
+        state = calendar_state(consultation)
         yield {
             "id": consultation.id,
             "title": consultation.title,
-            "status": consultation.state,
-            "status_label": str(WORKFLOW.state(consultation.state).label),
+            "status": state,
+            "status_label": str(WORKFLOW.state(state).label),
             "opens_on": consultation.opens_on,
             "closes_on": consultation.closes_on,
             "neighbourhoods": ", ".join(n.name for n in consultation.neighbourhoods),
@@ -131,7 +135,8 @@ def _proposal_rows():
         }
 
 
-def datasets() -> list[Dataset]:
+@hookimpl
+def open_data_datasets() -> list[Dataset]:
     return [
         Dataset(
             name="consultations",
@@ -167,7 +172,8 @@ def datasets() -> list[Dataset]:
 # --- Statistics ------------------------------------------------------------------------------------
 
 
-def statistics() -> list[Statistic]:
+@hookimpl
+def public_statistics() -> list[Statistic]:
     public = (Consultation.state.in_(("open",) + PAST_STATES), Consultation.is_hidden.is_(False))
     held = db.session.scalar(select(func.count()).select_from(Consultation).where(*public)) or 0
     participants = db.session.scalar(

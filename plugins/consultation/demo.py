@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.comments import post_comment
+from core.services.comments import post_comment
 from core.database import db
-from core.supports import support
-from core.workflows import move, start
+from core.hookspecs import hookimpl
+from core.services.supports import add
+from core.workflows import THE_SYSTEM, move, start
 
 from .models import (
     APPROVED, EVERYONE, LONG_TEXT, MULTIPLE, RANKING, RESIDENTS, SCALE, SHORT_TEXT, SINGLE, Consultation,
@@ -91,8 +92,9 @@ ARGUMENTS = [
 ]
 
 
-def load(demo) -> None:
-    """The ``load_demo_data`` hook: add the consultations once (by title)."""
+@hookimpl
+def load_demo_data(demo) -> None:
+    """Add the consultations once (by title)."""
     staff = demo.accounts["staff"]
     rng = demo.random
     by_name = {n.name: n for n in demo.neighbourhoods}
@@ -118,7 +120,7 @@ def load(demo) -> None:
             consultation.questions.append(question)
         db.session.flush()
         # While it is open, residents answer and propose.
-        move(consultation, "open", staff, transition="open")
+        move(consultation, "open", staff)
         eligible = [r for r in demo.residents
                     if spec["eligibility"] == EVERYONE or r.neighbourhood in consultation.neighbourhoods]
         for resident in eligible[:14]:
@@ -135,7 +137,7 @@ def load(demo) -> None:
             for proposal in proposals:
                 for resident in rng.sample(eligible, k=min(len(eligible), rng.randint(2, 8))):
                     if resident.id != proposal.author_id:
-                        support(resident, proposal)
+                        add(resident, proposal)
         if spec["arguments"]:
             for (text, stance), resident in zip(ARGUMENTS, eligible[-2:]):
                 post_comment(consultation, resident, text, stance=stance)
@@ -145,10 +147,10 @@ def load(demo) -> None:
         if spec["state"] == "open":
             db.session.commit()
             continue
-        move(consultation, "closed", None, transition="close")
+        move(consultation, "calendar_close", THE_SYSTEM)
         for value in _texts(consultation):
             value.moderation = APPROVED
-        move(consultation, "results_published", staff, transition="publish_results")
+        move(consultation, "publish_results", staff)
         if spec["state"] == "decision_published":
             consultation.synthesis = spec["synthesis"]
             consultation.decision = spec["decision"]
@@ -157,7 +159,7 @@ def load(demo) -> None:
                         ("not_taken", "La place manque d'espace pour un abri ; des arceaux sont ajoutés.")]
             for proposal, (outcome, reason) in zip(proposals, outcomes):
                 proposal.outcome, proposal.outcome_reason = outcome, reason
-            move(consultation, "decision_published", staff, transition="publish_decision")
+            move(consultation, "publish_decision", staff)
         db.session.commit()
 
 

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.content import ContentMixin
 from core.database import UTCDateTime, db, utcnow
 
-# The permission the models check (declared, with its default roles, in ``__init__``).
-MANAGE = "consultation.consultation.manage"
+from .workflow import MANAGE, PUBLIC_STATES
 
 # The kinds of question, in the order the staff's form offers them.
 SINGLE, MULTIPLE, RANKING, SCALE, SHORT_TEXT, LONG_TEXT = (
@@ -40,10 +39,6 @@ OUTCOMES = ("taken", "partly_taken", "not_taken")
 # The moderation of a free-text answer before it is listed in the results.
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 
-# States in which the consultation is visible to everyone, and those after it closed.
-PUBLIC_STATES = ("upcoming", "open", "closed", "results_published", "decision_published")
-PAST_STATES = ("closed", "results_published", "decision_published")
-RESULT_STATES = ("results_published", "decision_published")
 
 
 consultation_neighbourhood = Table(

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from core.database import db
 
 from .models import (
-    APPROVED, MULTIPLE, PAST_STATES, RANKING, SCALE, SINGLE, AnswerValue, Consultation, Proposal,
-    Question,
+    APPROVED, MULTIPLE, RANKING, SCALE, SINGLE, AnswerValue, Consultation, Proposal, Question,
 )
+from .workflow import PAST_STATES
 
 
 @dataclass
@@ -67,8 +67,6 @@ def minimum_respondents() -> int:
 
 # Free-text answers shown on the results page under each question; the others are a page away.
 TEXTS_SHOWN = 20
-# Where figures() notes the consultations whose counts keep_figures() must commit.
-_TO_KEEP = "consultation.figures_to_keep"
 
 
 def question_results(consultation: Consultation, texts_shown: int | None = TEXTS_SHOWN
@@ -140,14 +138,17 @@ def figures(consultation: Consultation, ids: list[int]):
     ``(count, sum of ranks, times ranked first)``, ``(question, number)`` -> count.
 
     Counted from the answers while they may still change; once the consultation is closed
-    they cannot, so the first count after closing is put on the consultation
-    (``results_snapshot``; the results and report pages save it, see :func:`keep_figures`) and
-    read from there afterwards."""
+    they cannot, and the counts kept with it when it closed (:func:`keep_figures`) are read
+    instead."""
     snapshot = consultation.results_snapshot
     if consultation.state in PAST_STATES and snapshot and snapshot.get("questions") == ids:
         return ({q: n for q, n in snapshot["respondents"]},
                 {(q, o): (n, ranks, firsts) for q, o, n, ranks, firsts in snapshot["options"]},
                 {(q, number): n for q, number, n in snapshot["numbers"]})
+    return _count_figures(ids)
+
+
+def _count_figures(ids: list[int]):
     respondents = {question_id: int(count) for question_id, count in db.session.execute(
         select(AnswerValue.question_id, func.count(func.distinct(AnswerValue.response_id)))
         .where(AnswerValue.question_id.in_(ids)).group_by(AnswerValue.question_id)
@@ -171,26 +172,26 @@ def figures(consultation: Consultation, ids: list[int]):
             .group_by(AnswerValue.question_id, AnswerValue.number)
         )
     }
-    if consultation.state in PAST_STATES:
-        consultation.results_snapshot = {
-            "responses": _count_responses(consultation),
-            "participants": _count_participants(consultation),
-            "questions": ids,
-            "respondents": [[q, n] for q, n in respondents.items()],
-            "options": [[q, o, *values] for (q, o), values in by_option.items()],
-            "numbers": [[q, number, n] for (q, number), n in by_number.items()],
-        }
-        db.session.info.setdefault(_TO_KEEP, set()).add(consultation.id)
     return respondents, by_option, by_number
 
 
-def keep_figures(consultation: Consultation) -> None:
-    """Save the counts :func:`figures` just put on a closed consultation (nothing else is
-    pending in a page that only reads). A later query may already have flushed them: they are
-    saved only once committed."""
-    if consultation.id in db.session.info.get(_TO_KEEP, ()):
-        db.session.info[_TO_KEEP].discard(consultation.id)
-        db.session.commit()
+def keep_figures(consultation_id: int) -> None:
+    """Keep a closed consultation's counts with it (``results_snapshot``): its answers can no
+    longer change, so its results pages read them instead of counting again. Done when it
+    closes (the plugin's reaction to the move); the caller commits."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        return
+    ids = [q.id for q in consultation.questions]
+    respondents, by_option, by_number = _count_figures(ids)
+    consultation.results_snapshot = {
+        "responses": _count_responses(consultation),
+        "participants": _count_participants(consultation),
+        "questions": ids,
+        "respondents": [[q, n] for q, n in respondents.items()],
+        "options": [[q, o, *values] for (q, o), values in by_option.items()],
+        "numbers": [[q, number, n] for (q, number), n in by_number.items()],
+    }
 
 
 def published_texts(question_id: int):

@@ -2,14 +2,15 @@
 and how a participant's answers are checked and saved.
 
 Dates move a published consultation by themselves: an upcoming consultation opens on its opening
-day and an open one closes after its closing day (:func:`follow_the_calendar`, run when its
-pages are read and by the worker every three hours). Each move goes through the core's workflow
-service, so it is recorded and the followers (the participants) are notified.
+day and an open one closes after its closing day. The scheduled job ``consultation.calendar``
+(every quarter of an hour, and ``flask --app core consultation calendar``) records each move
+through the core's workflow service (:func:`follow_the_calendar`), so it is on the timeline and
+the followers (the participants) are told. Pages never write: until the job has run they show
+the state the calendar implies (:func:`calendar_state`), and who may take part follows it.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,16 +20,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 
 from core.database import db
-from core.follows import follow
+from core.services.follows import follow
 from core.web import whole_number
-from core.workflows import announce, move
+from core.workflows import THE_SYSTEM, move
 
 from .models import (
     EVERYONE, LONG_TEXT, MULTIPLE, PENDING, RANKING, RESIDENTS, SCALE, SHORT_TEXT, SINGLE,
     AnswerValue, Consultation, Question, Response,
 )
 
-log = logging.getLogger(__name__)
 
 SHORT_TEXT_MAX, LONG_TEXT_MAX = 300, 5000
 
@@ -45,38 +45,45 @@ def today() -> date:
 # --- Dates and states ---------------------------------------------------------------------------
 
 
+def calendar_state(consultation: Consultation) -> str:
+    """The state the calendar implies today: an upcoming consultation whose first day has come is
+    open (closed, once its last day has passed too), an open one whose last day has passed is
+    closed. Otherwise its recorded state."""
+    day = today()
+    if consultation.state == "upcoming" and consultation.opens_on <= day:
+        return "open" if day <= consultation.closes_on else "closed"
+    if consultation.state == "open" and consultation.closes_on < day:
+        return "closed"
+    return consultation.state
+
+
 def follow_the_calendar(consultations=None) -> int:
     """Open the upcoming consultations whose day has come and close the open ones whose last day
-    has passed; returns how many moved. Each move is announced to the followers."""
+    has passed, by the workflow's system transitions; returns how many moved. Commits (the
+    followers are then told). ``consultations``: those to look at, as read (default: every
+    upcoming or open one)."""
     day = today()
     if consultations is None:
         consultations = db.session.scalars(
-            select(Consultation).where(Consultation.state.in_(("upcoming", "open")))
+            select(Consultation).where(Consultation.state.in_(("upcoming", "open"))).order_by(Consultation.id)
         ).all()
-    moved = []
+    moved = 0
     for consultation in consultations:
         if consultation.state == "upcoming" and consultation.opens_on <= day \
                 and _claim(consultation, "upcoming", "open"):
-            moved.append((consultation, move(consultation, "open", None, transition="open",
-                                             record_audit=False)))
+            move(consultation, "calendar_open", THE_SYSTEM)
+            moved += 1
         if consultation.state == "open" and consultation.closes_on < day \
                 and _claim(consultation, "open", "closed"):
-            moved.append((consultation, move(consultation, "closed", None, transition="close",
-                                             record_audit=False)))
-    if moved:
-        db.session.commit()
-        for consultation, record in moved:
-            try:
-                announce(consultation, record)
-            except Exception:  # a notification must never break the page that caused it
-                db.session.rollback()
-                log.exception("Could not announce the move of consultation %s", consultation.id)
-    return len(moved)
+            move(consultation, "calendar_close", THE_SYSTEM)
+            moved += 1
+    db.session.commit()
+    return moved
 
 
 def _claim(consultation: Consultation, old: str, new: str) -> bool:
     """Move ``consultation`` from ``old`` to ``new`` in the database only if it is still in
-    ``old`` there: when two instances (or a page and the worker) catch up at once, one of them
+    ``old`` there: when two workers catch up at once, one of them
     moves it and announces it; the other finds nothing to do."""
     claimed = db.session.execute(
         update(Consultation).where(Consultation.id == consultation.id, Consultation.state == old)
@@ -99,7 +106,7 @@ def publication_blockers(consultation: Consultation) -> list[str]:
 
 
 def accepts_answers(consultation: Consultation) -> bool:
-    return consultation.state == "open" and consultation.opens_on <= today() <= consultation.closes_on
+    return calendar_state(consultation) == "open" and consultation.opens_on <= today() <= consultation.closes_on
 
 
 def participation_refusal(consultation: Consultation, user):
@@ -107,7 +114,8 @@ def participation_refusal(consultation: Consultation, user):
     if consultation.state == "draft":
         # Only the staff see a draft (its preview): nobody takes part before it is published.
         return _l("This consultation is not published yet: nobody can take part before it is.")
-    if consultation.state == "upcoming" or (consultation.state == "open" and today() < consultation.opens_on):
+    state = calendar_state(consultation)
+    if state == "upcoming" or (state == "open" and today() < consultation.opens_on):
         return _l("This consultation is not open yet: you can take part from %(day)s.",
                   day=long_day(consultation.opens_on))
     if not accepts_answers(consultation):

@@ -14,32 +14,33 @@ import hashlib
 import hmac
 import io
 
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask import Response as HTTPResponse
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.attachments import attachments_of
-from core.audit import record as audit
+from core.services.attachments import attachments_of
+from core.services.audit import record as audit
 from core.database import db
-from core.opendata import spreadsheet_safe
+from core.services.opendata import spreadsheet_safe
 from core.pagecache import expire_visitor_pages
 from core.web import whole_number
 from core.permissions import get_or_404, permission_required
 from core.taxonomy import neighbourhood_choices
 from core.workflows import start
 
-from . import WORKFLOW
 from .forms import KIND_LABELS, OUTCOME_LABELS, ConsultationForm, OutcomeForm, QuestionForm, outcome_choices
 from .models import (
-    APPROVED, CHOICE_KINDS, MANAGE, OUTCOMES, PAST_STATES, PENDING, REJECTED, SCALE, AnswerValue,
+    APPROVED, CHOICE_KINDS, OUTCOMES, PENDING, REJECTED, SCALE, AnswerValue,
     Consultation, Option, Question, Response,
 )
 from .results import ranked_proposals, response_count
-from .rules import has_answers, publication_blockers
-from .views import bp
+from .rules import calendar_state, has_answers, publication_blockers
+from .workflow import MANAGE, PAST_STATES, WORKFLOW
+
+bp = Blueprint("consultation_staff", __name__, url_prefix="/consultations", template_folder="templates")
 
 
 def locked_message() -> str:
@@ -63,7 +64,7 @@ def manage_list():
         select(Response.consultation_id, func.count()).group_by(Response.consultation_id)
     ).all())
     return render_template("consultation/manage_list.html", consultations=rows, counts=counts,
-                           workflow=WORKFLOW, admin_section="consultation.manage_list")
+                           workflow=WORKFLOW, admin_section="consultation_staff.manage_list")
 
 
 # --- Preparing a consultation ----------------------------------------------------------------
@@ -99,7 +100,7 @@ def _edit(consultation: Consultation | None):
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 422
         return render_template("consultation/form.html", form=form, consultation=consultation,
-                               admin_section="consultation.manage_list"), status
+                               admin_section="consultation_staff.manage_list"), status
     from core.taxonomy import Neighbourhood
 
     creating = consultation is None
@@ -115,7 +116,7 @@ def _edit(consultation: Consultation | None):
                 _("Participants have already answered: the questionnaire can no longer be removed.")]
         if form.eligibility.errors or form.has_questionnaire.errors:
             return render_template("consultation/form.html", form=form, consultation=consultation,
-                                   admin_section="consultation.manage_list"), 422
+                                   admin_section="consultation_staff.manage_list"), 422
     if creating:
         consultation = Consultation(author_id=current_user.id)
         start(consultation)
@@ -137,7 +138,7 @@ def _edit(consultation: Consultation | None):
     flash(_("The consultation is saved.") if not creating else
           _("The consultation is saved as a draft: add its documents and questions, preview it, then publish it."),
           "success")
-    return redirect(url_for("consultation.manage", id=consultation.id))
+    return redirect(url_for("consultation_staff.manage", id=consultation.id))
 
 
 @bp.get("/<int:id>/manage")
@@ -153,7 +154,7 @@ def manage(id: int):
     return render_template(
         "consultation/manage.html", consultation=consultation, files=attachments_of(consultation),
         responses=response_count(consultation), waiting=waiting, kind_labels=KIND_LABELS,
-        locked=has_answers(consultation), admin_section="consultation.manage_list",
+        locked=has_answers(consultation), admin_section="consultation_staff.manage_list",
         blockers=publication_blockers(consultation) if consultation.state == "draft" else [],
     )
 
@@ -166,9 +167,9 @@ def manage(id: int):
 def add_question(id: int):
     """Add a question; once answers exist, only an optional one."""
     consultation = _manage(id)
-    if consultation.state in PAST_STATES:
+    if calendar_state(consultation) in PAST_STATES:
         flash(_("This consultation is closed: its questionnaire can no longer change."), "error")
-        return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
+        return redirect(url_for("consultation_staff.manage", id=consultation.id) + "#questions")
     form = QuestionForm()
     locked = has_answers(consultation)
     if request.method == "GET":
@@ -189,7 +190,7 @@ def add_question(id: int):
     audit("consultation.question_added", consultation, summary=question.label)
     db.session.commit()
     flash(_("The question is added."), "success")
-    return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
+    return redirect(url_for("consultation_staff.manage", id=consultation.id) + "#questions")
 
 
 @bp.route("/<int:id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -200,7 +201,7 @@ def edit_question(id: int, question_id: int):
     question = _question_of(consultation, question_id)
     if has_answers(consultation):
         flash(locked_message(), "error")
-        return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
+        return redirect(url_for("consultation_staff.manage", id=consultation.id) + "#questions")
     if request.method == "GET":
         form = QuestionForm(formdata=None, obj=question)
         form.options.data = "\n".join(o.label for o in question.options)
@@ -212,7 +213,7 @@ def edit_question(id: int, question_id: int):
     audit("consultation.question_edited", consultation, summary=question.label)
     db.session.commit()
     flash(_("The question is saved."), "success")
-    return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
+    return redirect(url_for("consultation_staff.manage", id=consultation.id) + "#questions")
 
 
 @bp.post("/<int:id>/questions/<int:question_id>/delete")
@@ -223,12 +224,12 @@ def delete_question(id: int, question_id: int):
     question = _question_of(consultation, question_id)
     if has_answers(consultation):
         flash(locked_message(), "error")
-        return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
+        return redirect(url_for("consultation_staff.manage", id=consultation.id) + "#questions")
     audit("consultation.question_deleted", consultation, summary=question.label)
     consultation.questions.remove(question)
     db.session.commit()
     flash(_("The question is removed."), "success")
-    return redirect(url_for("consultation.manage", id=consultation.id) + "#questions")
+    return redirect(url_for("consultation_staff.manage", id=consultation.id) + "#questions")
 
 
 def _question_of(consultation: Consultation, question_id: int) -> Question:
@@ -240,7 +241,7 @@ def _question_of(consultation: Consultation, question_id: int) -> Question:
 
 def _question_page(consultation, form, question, locked, status=200):
     return render_template("consultation/question_form.html", consultation=consultation, form=form,
-                           question=question, locked=locked, admin_section="consultation.manage_list"), status
+                           question=question, locked=locked, admin_section="consultation_staff.manage_list"), status
 
 
 def _copy_question(form: QuestionForm, question: Question) -> None:
@@ -295,12 +296,12 @@ def moderation(id: int):
                        changed), "success")
         # Back to the first page: the answers just moderated move after those still waiting,
         # so the next ones to read are there (staying on page N would skip some).
-        return redirect(url_for("consultation.moderation", id=consultation.id))
+        return redirect(url_for("consultation_staff.moderation", id=consultation.id))
     page = db.paginate(texts.order_by(AnswerValue.moderation != PENDING, AnswerValue.question_id, AnswerValue.id),
                        page=page_number, per_page=MODERATION_PER_PAGE, error_out=False)
     questions = {q.id: q for q in consultation.questions}
     return render_template("consultation/moderation.html", consultation=consultation, page=page,
-                           questions=questions, admin_section="consultation.manage_list")
+                           questions=questions, admin_section="consultation_staff.manage_list")
 
 
 # --- What we heard, what we decided -----------------------------------------------------------
@@ -311,9 +312,9 @@ def moderation(id: int):
 def outcome(id: int):
     """Write the synthesis and the decision, and mark each proposal, once the consultation closed."""
     consultation = _manage(id)
-    if consultation.state not in ("closed", "results_published", "decision_published"):
+    if calendar_state(consultation) not in PAST_STATES:
         flash(_("The synthesis and the decision are written once the consultation has closed."), "error")
-        return redirect(url_for("consultation.manage", id=consultation.id))
+        return redirect(url_for("consultation_staff.manage", id=consultation.id))
     proposals = ranked_proposals(consultation)
     form = OutcomeForm(formdata=None, obj=consultation) if request.method == "GET" else OutcomeForm()
     errors: dict[int, str] = {}
@@ -337,14 +338,14 @@ def outcome(id: int):
             audit("consultation.outcome_saved", consultation, summary=consultation.title)
             db.session.commit()
             flash(_("Saved. Publish the decision from the consultation's page when it is ready."), "success")
-            return redirect(url_for("consultation.manage", id=consultation.id))
+            return redirect(url_for("consultation_staff.manage", id=consultation.id))
         return render_template("consultation/outcome.html", consultation=consultation, form=form,
                                proposals=proposals, choices=outcome_choices(), errors=errors,
-                               sent=values, admin_section="consultation.manage_list"), 422
+                               sent=values, admin_section="consultation_staff.manage_list"), 422
     sent = {p.id: (p.outcome, p.outcome_reason) for p in proposals}
     return render_template("consultation/outcome.html", consultation=consultation, form=form,
                            proposals=proposals, choices=outcome_choices(), errors=errors, sent=sent,
-                           outcome_labels=OUTCOME_LABELS, admin_section="consultation.manage_list")
+                           outcome_labels=OUTCOME_LABELS, admin_section="consultation_staff.manage_list")
 
 
 # --- Responses as CSV ----------------------------------------------------------------------------

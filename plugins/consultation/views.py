@@ -4,12 +4,12 @@ the decision, and the printable report.
 
 Supporting and commenting proposals, posting arguments, following a consultation and reporting
 go through the core's services (their forms post to the core's routes); the city's pages are in
-``staff.py``, on the same blueprint.
+``staff.py``, on a blueprint of their own. The pages never write: a consultation whose day has
+come shows the state the calendar implies (``rules.calendar_state``) until the scheduled job
+records the move.
 """
 
 from __future__ import annotations
-
-import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,31 +18,27 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.attachments import attachments_of
-from core.comments import Comment
+from core.services.attachments import attachments_of
+from core.services.comments import Comment
 from core.database import db
 from core.declarations import HomeBlock
-from core.follows import follow
+from core.services.follows import follow
 from core.pagecache import visitor_cache
 from core.permissions import get_or_404, login_required
-from core.supports import preload_supports
+from core.services.supports import preload_supports
 from core.web import whole_number
 
-from . import WORKFLOW
 from .forms import KIND_LABELS, OUTCOME_LABELS, ProposalForm
-from .models import (
-    MANAGE, PAST_STATES, RESULT_STATES, Consultation, Proposal, Question,
-)
+from .models import Consultation, Proposal, Question
 from .results import (
-    keep_figures, participant_count, proposals_by_support, published_texts, question_results,
+    participant_count, proposals_by_support, published_texts, question_results,
     ranked_proposals, response_count,
 )
 from .rules import (
-    eligibility_label, follow_the_calendar, long_day, participation_refusal, publication_blockers,
-    raw_from_response, read_submission, response_of, save_response,
+    calendar_state, eligibility_label, long_day, participation_refusal, publication_blockers,
+    raw_from_response, read_submission, response_of, save_response, today,
 )
-
-log = logging.getLogger(__name__)
+from .workflow import MANAGE, PAST_STATES, RESULT_STATES, WORKFLOW
 
 # Proposals on one page of a consultation's page, most supported first.
 PROPOSALS_PER_PAGE = 20
@@ -56,34 +52,22 @@ def _public():
     return (Consultation.state.in_(("upcoming", "open") + PAST_STATES), Consultation.is_hidden.is_(False))
 
 
-def _catch_up() -> None:
-    """Let the calendar move the consultations whose day has come, before they are shown."""
-    try:
-        follow_the_calendar()
-    except Exception:  # the pages must show even if a move could not be saved
-        db.session.rollback()
-        log.exception("Could not follow the consultations' calendar")
-
-
 def _load(id: int, action: str = "view") -> Consultation:
-    consultation = get_or_404(Consultation, id, action)
-    if consultation.state in ("upcoming", "open"):
-        follow_the_calendar([consultation])
-    return consultation
+    return get_or_404(Consultation, id, action)
 
 
 @bp.get("/")
 @visitor_cache
 def index():
-    """Open, upcoming and past consultations."""
-    _catch_up()
+    """Open, upcoming and past consultations (as the calendar has them today)."""
     rows = db.session.scalars(
         select(Consultation).where(*_public()).order_by(Consultation.closes_on.desc(), Consultation.id.desc())
     ).all()
+    states = {c.id: calendar_state(c) for c in rows}
     groups = {
-        "open": [c for c in rows if c.state == "open"],
-        "upcoming": sorted((c for c in rows if c.state == "upcoming"), key=lambda c: c.opens_on),
-        "past": [c for c in rows if c.state in PAST_STATES],
+        "open": [c for c in rows if states[c.id] == "open"],
+        "upcoming": sorted((c for c in rows if states[c.id] == "upcoming"), key=lambda c: c.opens_on),
+        "past": [c for c in rows if states[c.id] in PAST_STATES],
     }
     return render_template("consultation/index.html", groups=groups, workflow=WORKFLOW)
 
@@ -219,7 +203,7 @@ def _results_visible(consultation) -> bool:
     """Published results for everyone; the staff preview them as soon as it closed."""
     if consultation.state in RESULT_STATES:
         return True
-    return consultation.state == "closed" and current_user.can(MANAGE)
+    return calendar_state(consultation) == "closed" and current_user.can(MANAGE)
 
 
 @bp.get("/<int:id>/results")
@@ -231,13 +215,12 @@ def results(id: int):
     if not _results_visible(consultation):
         abort(404)
     results = question_results(consultation)
-    keep_figures(consultation)
     return render_template(
         "consultation/results.html", consultation=consultation,
         results=results, proposals=ranked_proposals(consultation),
         responses=response_count(consultation), participants=participant_count(consultation),
         kind_labels=KIND_LABELS, outcome_labels=OUTCOME_LABELS,
-        preview=consultation.state == "closed",
+        preview=consultation.state not in RESULT_STATES,
     )
 
 
@@ -253,7 +236,7 @@ def question_texts(id: int, question_id: int):
     page = db.paginate(published_texts(question.id), page=whole_number(request.args.get("page"), 0) or 1,
                        per_page=TEXTS_PER_PAGE, error_out=False)
     return render_template("consultation/texts.html", consultation=consultation, question=question,
-                           page=page, preview=consultation.state == "closed")
+                           page=page, preview=consultation.state not in RESULT_STATES)
 
 
 @bp.get("/<int:id>/decision")
@@ -262,7 +245,7 @@ def decision(id: int):
     """What we heard, what we decided and why, and what became of each proposal."""
     consultation = _load(id)
     if consultation.state != "decision_published" and not (
-            consultation.state in PAST_STATES and current_user.can(MANAGE)):
+            calendar_state(consultation) in PAST_STATES and current_user.can(MANAGE)):
         abort(404)
     return render_template(
         "consultation/decision.html", consultation=consultation, proposals=ranked_proposals(consultation),
@@ -277,7 +260,6 @@ def report(id: int):
     if not _results_visible(consultation):
         abort(404)
     results = question_results(consultation, texts_shown=None)
-    keep_figures(consultation)
     return render_template(
         "consultation/report.html", consultation=consultation,
         results=results,
@@ -292,9 +274,11 @@ def report(id: int):
 
 
 def home_block() -> HomeBlock:
-    """The consultations open now."""
+    """The consultations open now (as the calendar has them today)."""
+    day = today()
     rows = db.session.scalars(
-        select(Consultation).where(Consultation.state == "open", Consultation.is_hidden.is_(False))
+        select(Consultation).where(Consultation.state.in_(("upcoming", "open")), Consultation.is_hidden.is_(False),
+                                   Consultation.opens_on <= day, Consultation.closes_on >= day)
         .order_by(Consultation.closes_on, Consultation.id).limit(3)
     ).all()
     html = render_template("consultation/_home_block.html", consultations=rows)

@@ -9,33 +9,34 @@ ceremony where a seed is entered in front of witnesses; anyone can then re-run t
 ``flask --app core council_draw verify record.json``. Drawn members accept or decline by e-mail;
 a ranked reserve list replaces those who leave, keeping the quotas.
 
-This module is the plugin's manifest. Its rooms:
+This module is the plugin's manifest: what it declares to the core, at a glance — its role and
+permissions, settings, pages, navigation, administration page, template helpers and jobs. The
+core finds the rest of the plugin by convention, in its rooms:
 
+- ``workflow.py``: the lives of a draw and of a drawn member, and the names the rooms share;
 - ``models.py``: councils, colleges, features, quotas, candidates, draws, members;
 - ``selection/``: the algorithms, the seeded sampler and the public record (pure Python);
 - ``eligibility.py`` (flags), ``draws.py`` (prepare, publish, ceremony, answers, replacements),
   ``importer.py`` (CSV import), ``councils.py`` (setting a council up);
 - ``forms.py``, ``views.py`` (public pages), ``staff.py`` (the city's pages), ``templates/``;
-- ``data.py``: personal data (export, erasure, retention), open data, statistics;
-- ``cli.py``: ``verify``; ``demo.py``: the demo city's council;
-- ``migrations/versions/``: the plugin's Alembic branch.
+- ``cli.py``: ``verify``; ``data.py``: personal data (export, erasure, retention), open data,
+  statistics; ``demo.py``: the demo city's council (the core registers these three);
+- ``migrations/versions/``: the plugin's Alembic branch; ``translations/``: its catalogs (the
+  core finds both folders).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
 from core.declarations import AdminPage, NavItem, PermissionSpec, RoleSpec, SettingSpec
 from core.hookspecs import hookimpl
 
-from .models import CANDIDATES, MANAGE
+from .workflow import CANDIDATES, DRAW_LIFE, MANAGE, MEMBER_LIFE, OFFICER, status_label
 
-NAME = "council_draw"
-HERE = Path(__file__).resolve().parent
-OFFICER = "council_officer"
+ERASE_JOB = "council_draw.erase_expired"
 
 
 @hookimpl
@@ -81,9 +82,9 @@ def register_settings():
 
 @hookimpl
 def register_blueprints(app):
-    from . import staff, views  # noqa: F401  (staff.py adds the city's pages to the blueprint)
+    from . import staff, views
 
-    return [views.bp]
+    return [views.bp, staff.bp]
 
 
 @hookimpl
@@ -94,16 +95,21 @@ def nav_items(user):
 @hookimpl
 def admin_pages(user):
     return [
-        AdminPage(_l("Citizens' councils"), "council_draw.manage_index", MANAGE,
+        AdminPage(_l("Citizens' councils"), "council_draw_staff.manage_index", MANAGE,
                   _l("Councils, calls for candidates, quotas, draws and replacements."), order=40),
     ]
 
 
 @hookimpl
-def register_commands():
-    from .cli import verify_command
+def template_variables():
+    """A probability as the pages show it, and the labels of the draws' and members' statuses."""
+    from .views import council_percent
 
-    return [verify_command]
+    return {
+        "council_percent": council_percent,
+        "council_draw_status": lambda status: status_label(DRAW_LIFE, status),
+        "council_member_status": lambda status: status_label(MEMBER_LIFE, status),
+    }
 
 
 @hookimpl
@@ -111,57 +117,11 @@ def register_jobs():
     from .data import erase_expired
     from .draws import COMPUTE_JOB, compute
 
-    return {"council_draw.erase_expired": lambda **payload: erase_expired(),
-            COMPUTE_JOB: compute}
+    return {ERASE_JOB: lambda **payload: erase_expired(), COMPUTE_JOB: compute}
 
 
 @hookimpl
 def scheduled_jobs():
     from core.jobs import Schedule
 
-    return [Schedule("council_draw.erase_expired", timedelta(days=1), "council_draw.erase_expired")]
-
-
-@hookimpl
-def export_user_data(user):
-    from .data import export_user_data as export
-
-    return export(user)
-
-
-@hookimpl
-def erase_user_data(user):
-    from .data import erase_user_data as erase
-
-    erase(user)
-
-
-@hookimpl
-def open_data_datasets():
-    from .data import datasets
-
-    return datasets()
-
-
-@hookimpl
-def public_statistics():
-    from .data import statistics
-
-    return statistics()
-
-
-@hookimpl
-def load_demo_data(demo):
-    from .demo import load
-
-    load(demo)
-
-
-@hookimpl
-def migration_dirs():
-    return [str(HERE / "migrations" / "versions")]
-
-
-@hookimpl
-def translation_dirs():
-    return [str(HERE / "translations")]
+    return [Schedule(ERASE_JOB, timedelta(days=1), ERASE_JOB)]

@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from core.hookspecs import hookimpl
+
 from .selection.record import verify
 from .selection.verify import print_report
 
@@ -30,3 +32,8 @@ def verify_command(record_file, seed: str | None, recompute: bool):
     report = verify(record, seed=seed, recompute=recompute)
     print_report(report, click.echo)
     sys.exit(0 if report.ok else 1)
+
+
+@hookimpl
+def register_commands():
+    return [verify_command]

@@ -1,4 +1,5 @@
-"""Personal data (export, erasure, retention), open data and public statistics.
+"""Personal data (export, erasure, retention), open data and public statistics (the hooks
+below, which the core registers from this room).
 
 Candidates' personal data is erased when the retention period after the council's term has
 passed (the ``council_draw.erase_expired`` job, daily): candidate rows are deleted, members keep
@@ -13,12 +14,14 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from core.audit import record as audit
+from core.services.audit import record as audit
 from core.database import db, utcnow
 from core.declarations import Dataset, Statistic
+from core.hookspecs import hookimpl
 from core.pagecache import expire_visitor_pages
 from core.settings import get_setting
 
+from .draws import set_member_status
 from .models import Candidate, Council, Draw, Member
 
 
@@ -84,6 +87,7 @@ def _candidacies(user):
     ).all()
 
 
+@hookimpl
 def export_user_data(user):
     items = [
         {
@@ -99,13 +103,14 @@ def export_user_data(user):
     return {"candidacies": items} if items else None
 
 
+@hookimpl
 def erase_user_data(user):
     """A person deleting their account withdraws their candidacies: their data goes; a seat
     they held is left (staff call in the reserve)."""
     for candidate in _candidacies(user):
         for member in db.session.scalars(db.select(Member).where(Member.candidate_id == candidate.id)):
             if member.holds_seat:
-                member.status = "withdrawn" if member.status == "accepted" else "declined"
+                set_member_status(member, "withdraw" if member.status == "accepted" else "decline")
             if member.body_member is not None:
                 member.body_member.name = member.pseudonym
                 if member.body_member.until is None or member.body_member.until >= utcnow().date():
@@ -128,7 +133,8 @@ def _public_draws():
     ).all()
 
 
-def datasets():
+@hookimpl
+def open_data_datasets():
     def draw_rows():
         for draw in _public_draws():
             for section in draw.record.get("colleges", []):
@@ -161,7 +167,8 @@ def datasets():
     ]
 
 
-def statistics():
+@hookimpl
+def public_statistics():
     calls = db.session.scalar(
         db.select(func.count()).select_from(Council)
         .where(Council.is_published.is_(True), Council.call_opens_on.is_not(None))) or 0

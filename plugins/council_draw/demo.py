@@ -8,10 +8,12 @@ from datetime import date, timedelta
 from core.accounts.models import User, UserRole
 from core.accounts.passwords import hash_password
 from core.database import db, utcnow
+from core.hookspecs import hookimpl
 
 from .councils import add_default_features, candidates_of, taken_pseudonyms, unique_pseudonym
 from .eligibility import refresh_flags
 from .models import Candidate, College, Council, Quota
+from .workflow import OFFICER
 
 NAME = "Conseil citoyen Bourtzwiller"
 OFFICER_EMAIL = "conseils@demo.civique.fr"
@@ -21,8 +23,9 @@ LAST = ["Bauer", "Benali", "Fischer", "Haas", "Keller", "Martin", "Meyer", "Mull
         "Wolf", "Yilmaz"]
 
 
-def load(demo) -> None:
-    """Safe to run twice: nothing is added when the demo council exists."""
+@hookimpl
+def load_demo_data(demo) -> None:
+    """Add the demo council, once: nothing is added when it exists."""
     _officer(demo)
     if db.session.scalar(db.select(Council).where(Council.name == NAME)) is not None:
         db.session.commit()
@@ -57,9 +60,9 @@ def _officer(demo) -> None:
         user = User(email=OFFICER_EMAIL, display_name="Chargée des conseils citoyens",
                     password_hash=hash_password(demo.password), email_confirmed_at=utcnow(),
                     locale="fr")
-        user.role_grants = [UserRole(role="council_officer")]
+        user.role_grants = [UserRole(role=OFFICER)]
         db.session.add(user)
-    demo.extra_accounts.append(("council_officer", OFFICER_EMAIL))
+    demo.extra_accounts.append((OFFICER, OFFICER_EMAIL))
 
 
 def _volunteers(demo, council: Council, college: College) -> None:

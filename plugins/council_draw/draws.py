@@ -10,6 +10,9 @@
    ranked reserve list (:func:`.selection.record.run_draw`); members are invited by e-mail.
 4. Members accept or decline (:func:`respond`); staff record withdrawals and call in the
    reserve (:func:`replacement_for`, :func:`replace`) so that the quotas still hold.
+
+Every change of a draw's or a member's status is a transition declared in ``workflow.py``
+(:func:`set_draw_status`, :func:`set_member_status`).
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.audit import record as audit
-from core.bodies import add_member, end_membership, ensure_body
+from core.services.audit import record as audit
+from core.services.bodies import add_member, end_membership, ensure_body
 from core.database import db, utcnow
 from core.jobs import enqueue
 from core.mail import send_mail
-from core.notifications import notify
+from core.services.notifications import notify
 from core.settings import get_setting
 
 from .models import Candidate, College, Council, Draw, Member
@@ -42,6 +45,7 @@ from .selection.problem import Candidate as PoolCandidate
 from .selection.problem import Problem
 from .selection.problem import Quota as PoolQuota
 from .selection.sampling import normalise_seed
+from .workflow import DRAW_LIFE, MEMBER_LIFE, PUBLISHED, SEATED, VACATED
 
 ALGORITHM_LABELS = {
     "leximin": _l("LEXIMIN (fairest: equal chances as far as the quotas allow)"),
@@ -70,6 +74,18 @@ class DrawRefused(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+def set_draw_status(draw: Draw, transition: str) -> None:
+    """Move ``draw`` by ``transition`` of :data:`.workflow.DRAW_LIFE` (``ValueError`` when that
+    move is not declared from its status)."""
+    draw.status = DRAW_LIFE.target_from(draw.status, transition)
+
+
+def set_member_status(member: Member, transition: str) -> None:
+    """Move ``member`` by ``transition`` of :data:`.workflow.MEMBER_LIFE` (``ValueError`` when
+    that move is not declared from its status)."""
+    member.status = MEMBER_LIFE.target_from(member.status, transition)
 
 
 @dataclass
@@ -140,7 +156,7 @@ def prepare(council: Council, algorithm: str, actor) -> Draw | list[Infeasible]:
     A pool of at least the ``background_pool_size`` setting is left to the background worker:
     the draw returned is then "computing", and :func:`compute` finishes it."""
     current = council.current_draw
-    if current is not None and current.status in ("published", "done"):
+    if current is not None and current.status in PUBLISHED:
         raise DrawRefused(_l("This council's draw is already published."))
     if current is not None and current.status == "computing":
         raise DrawRefused(_l("The chances of this council are already being computed."))
@@ -150,7 +166,7 @@ def prepare(council: Council, algorithm: str, actor) -> Draw | list[Infeasible]:
     if infeasible:
         return infeasible
     if pool_size(council) >= int(get_setting("council_draw", "background_pool_size")):
-        draw = Draw(council=council, algorithm=algorithm, status="computing", record={},
+        draw = Draw(council=council, algorithm=algorithm, status=DRAW_LIFE.initial, record={},
                     created_by_id=getattr(actor, "id", None))
         db.session.add(draw)
         db.session.flush()
@@ -164,14 +180,16 @@ def prepare(council: Council, algorithm: str, actor) -> Draw | list[Infeasible]:
                                       utcnow().date().isoformat())
     except (InfeasibleQuotas, GreedyDeadEnd):
         return [Infeasible(college, Diagnosis()) for college in council.colleges]
-    return _prepared(council, Draw(council=council, algorithm=algorithm, created_by_id=getattr(actor, "id", None)), record)
+    draw = Draw(council=council, algorithm=algorithm, status=DRAW_LIFE.initial,
+                created_by_id=getattr(actor, "id", None))
+    return _prepared(council, draw, record)
 
 
 def _prepared(council: Council, draw: Draw, record: dict) -> Draw:
-    """``draw`` now holds ``record``'s probabilities; earlier prepared draws go."""
+    """``draw`` (computing) now holds ``record``'s probabilities; earlier prepared draws go."""
     for old in [d for d in council.draws if d.status == "prepared" and d is not draw]:
         db.session.delete(old)
-    draw.status = "prepared"
+    set_draw_status(draw, "computed")
     draw.record = record
     draw.fingerprint = record["fingerprint"]
     draw.problem = ""
@@ -217,11 +235,11 @@ def compute(draw_id: int) -> None:
         notify([draw.created_by_id], "council_draw.draw_computed",
                lambda: _("The chances of the candidates to %(council)s are computed: check them, "
                          "then publish the draw.", council=council.name),
-               url=url_for("council_draw.manage_draw", id=council.id, draw_id=draw.id))
+               url=url_for("council_draw_staff.manage_draw", id=council.id, draw_id=draw.id))
 
 
 def _failed(draw: Draw, problem: str) -> None:
-    draw.status = "failed"
+    set_draw_status(draw, "fail")
     draw.problem = problem
     audit("council_draw.draw_failed", draw,
           summary=f"Probabilities of {draw.council.name} could not be computed: {problem}")
@@ -229,7 +247,7 @@ def _failed(draw: Draw, problem: str) -> None:
         notify([draw.created_by_id], "council_draw.draw_failed",
                lambda: _("The chances of the candidates to %(council)s could not be computed.",
                          council=draw.council.name),
-               url=url_for("council_draw.manage_draw", id=draw.council_id, draw_id=draw.id))
+               url=url_for("council_draw_staff.manage_draw", id=draw.council_id, draw_id=draw.id))
 
 
 def _same_inputs(draw: Draw, council: Council) -> bool:
@@ -263,7 +281,7 @@ def publish(draw: Draw, place: str, planned_at) -> None:
     record["fingerprint"] = records.fingerprint(record)
     draw.record = record
     draw.fingerprint = record["fingerprint"]
-    draw.status = "published"
+    set_draw_status(draw, "publish")
     draw.published_at = utcnow()
     draw.ceremony_place = place
     draw.ceremony_planned_at = planned_at
@@ -276,16 +294,16 @@ def cancel(draw: Draw) -> None:
     leaves a draw that is no longer computing alone)."""
     if draw.status == "done":
         raise DrawRefused(_l("A draw that took place cannot be cancelled."))
-    if draw.status not in ("computing", "prepared", "published"):
+    if draw.status not in DRAW_LIFE.transition("cancel").sources:
         raise DrawRefused(_l("This draw is already cancelled or failed."))
-    draw.status = "cancelled"
+    set_draw_status(draw, "cancel")
     audit("council_draw.draw_cancelled", draw, summary=f"Draw of {draw.council.name} cancelled")
 
 
 def pool_is_frozen(council: Council) -> bool:
     """Once a draw is published the pool may no longer change."""
     current = council.current_draw
-    return current is not None and current.status in ("published", "done")
+    return current is not None and current.status in PUBLISHED
 
 
 # --- The ceremony ----------------------------------------------------------------------------------
@@ -308,7 +326,7 @@ def hold_ceremony(draw: Draw, seed: str, witnesses: list[str]) -> None:
     draw.seed = seed
     draw.witnesses = witnesses
     draw.drawn_at = now
-    draw.status = "done"
+    set_draw_status(draw, "ceremony")
     colleges = {c.key: c for c in draw.council.colleges}
     by_pseudonym = {
         c.pseudonym: c for c in db.session.scalars(
@@ -317,28 +335,28 @@ def hold_ceremony(draw: Draw, seed: str, witnesses: list[str]) -> None:
     for key, outcome in result.items():
         college = colleges.get(key)
         for rank, pseudonym in enumerate(outcome["selected"], start=1):
-            member = _member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym,
-                             "selected", rank, "invited")
-            invite(member)
+            invite(_member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym,
+                           "selected", rank))
         for rank, pseudonym in enumerate(outcome["reserve"], start=1):
-            _member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym, "reserve",
-                    rank, "reserve")
+            _member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym, "reserve", rank)
     audit("council_draw.ceremony_held", draw, summary=f"Draw of {draw.council.name}: seed entered",
           seed=seed, witnesses=witnesses)
 
 
-def _member(draw, college, key, candidate, pseudonym, role, rank, status) -> Member:
+def _member(draw, college, key, candidate, pseudonym, role, rank) -> Member:
+    """A drawn member, waiting on the college's list until invited."""
     member = Member(draw=draw, college_key=key, college_id=getattr(college, "id", None),
                     candidate_id=getattr(candidate, "id", None), pseudonym=pseudonym,
-                    role=role, rank=rank, status=status)
+                    role=role, rank=rank, status=MEMBER_LIFE.initial)
     member.candidate = candidate
     db.session.add(member)
     return member
 
 
 def invite(member: Member) -> None:
-    """Mark ``member`` invited and e-mail them their answer link (when they gave an address)."""
-    member.status = "invited"
+    """Invite ``member`` (waiting on the list) and e-mail them their answer link (when they gave
+    an address)."""
+    set_member_status(member, "invite")
     member.invited_at = utcnow()
     candidate = member.candidate
     if candidate is None or not candidate.email:
@@ -350,7 +368,7 @@ def invite(member: Member) -> None:
     send_mail(
         candidate.email,
         _l("You have been drawn for the citizens' council %(council)s", council=council.name),
-        "council_draw_invitation",
+        "council_draw/mail/invitation",
         name=candidate.full_name, council=council, college=member.college, link=link,
         replacement=member.replaces_id is not None,
     )
@@ -377,7 +395,7 @@ def respond(member: Member, accept: bool, name_shown: str = "initials") -> None:
     """The member's answer: accepted (named on the public page as they chose) or declined."""
     if member.status != "invited":
         raise DrawRefused(_l("This invitation has already been answered."))
-    member.status = "accepted" if accept else "declined"
+    set_member_status(member, "accept" if accept else "decline")
     member.responded_at = utcnow()
     candidate = member.candidate
     if accept and candidate is not None:
@@ -477,7 +495,7 @@ def _remaining_quotas(problem: Problem, panel: list[str]) -> list[PoolQuota]:
 
 def replace(vacant: Member, force: bool = False) -> Member:
     """Call in the reserve for a seat left by a member who declined or withdrew."""
-    if vacant.status not in ("declined", "withdrawn"):
+    if vacant.status not in VACATED:
         raise DrawRefused(_l("Only a member who declined or withdrew can be replaced."))
     if any(m.replaces_id == vacant.id for m in vacant.draw.members):
         raise DrawRefused(_l("This member has already been replaced."))
@@ -498,9 +516,9 @@ def replace(vacant: Member, force: bool = False) -> Member:
 
 def withdraw(member: Member) -> None:
     """Staff record that a member left the council (or declined by other means)."""
-    if member.status not in ("invited", "accepted"):
+    if member.status not in SEATED:
         raise DrawRefused(_l("Only a member who holds a seat can withdraw."))
-    member.status = "withdrawn" if member.status == "accepted" else "declined"
+    set_member_status(member, "withdraw" if member.status == "accepted" else "decline")
     member.responded_at = utcnow()
     member.public_name = None
     if member.body_member is not None:

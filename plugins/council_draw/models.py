@@ -16,16 +16,12 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Integer, String
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.bodies import Body, BodyMember
+from core.services.bodies import Body, BodyMember
 from core.database import UTCDateTime, db, utcnow
 from core.taxonomy import Neighbourhood
 
-# The permissions the models check (declared, with their default roles, in ``__init__``).
-MANAGE = "council_draw.manage"
-CANDIDATES = "council_draw.candidates"
+from .workflow import CANDIDATES, DRAW_LIFE, ENDED, MANAGE, MEMBER_LIFE, SEATED
 
-FEATURE_KINDS = ("gender", "age", "neighbourhood", "custom")
-COLLEGE_KINDS = ("residents", "local_actors")
 # Pseudonyms: no letters or digits that read alike (0/O, 1/I/L).
 PSEUDONYM_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PSEUDONYM_LENGTH = 6
@@ -91,7 +87,7 @@ class Council(db.Model):
     @property
     def current_draw(self) -> Draw | None:
         """The latest draw that is neither cancelled nor failed."""
-        live = [d for d in self.draws if d.status not in ("cancelled", "failed")]
+        live = [d for d in self.draws if d.status not in ENDED]
         return live[-1] if live else None
 
     def allows(self, user, action: str) -> bool:
@@ -280,9 +276,10 @@ class Candidate(db.Model):
 
 
 class Draw(db.Model):
-    """A draw of a council: computing (the worker computes the probabilities of a large pool),
-    failed (it could not: :attr:`problem` says why), prepared (probabilities for staff),
-    published (awaiting the ceremony), done (seed entered, members drawn) or cancelled."""
+    """A draw of a council: computing (the probabilities of its pool; a large pool's by the
+    worker), failed (it could not: :attr:`problem` says why), prepared (probabilities for
+    staff), published (awaiting the ceremony), done (seed entered, members drawn) or cancelled
+    (:data:`.workflow.DRAW_LIFE`)."""
 
     __tablename__ = "council_draw_draw"
 
@@ -291,7 +288,7 @@ class Draw(db.Model):
         ForeignKey("council_draw_council.id", ondelete="CASCADE"), index=True
     )
     algorithm: Mapped[str] = mapped_column(String(20), default="leximin")
-    status: Mapped[str] = mapped_column(String(12), default="prepared", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=DRAW_LIFE.initial, index=True)
     # The public record (see selection.record): no personal data.
     record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
@@ -316,7 +313,7 @@ class Draw(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in ("published", "done", "cancelled") and self.published_at is not None
+        return self.published_at is not None and DRAW_LIFE.state(self.status).public
 
     def allows(self, user, action: str) -> bool:
         """``view``: everyone once published (on a published council); ``manage``: managers."""
@@ -331,9 +328,9 @@ class Member(db.Model):
     """A candidate a draw selected (``role`` "selected") or put on the reserve list (``role``
     "reserve", ranked), and how they answered.
 
-    Status: ``reserve`` (waiting on the list), ``invited``, ``accepted``, ``declined``,
-    ``withdrawn`` (left after accepting). A reserve called in is ``invited`` and ``replaces``
-    the member whose seat they take.
+    Status (:data:`.workflow.MEMBER_LIFE`): ``reserve`` (waiting on the list), ``invited``,
+    ``accepted``, ``declined``, ``withdrawn`` (left after accepting). A reserve called in is
+    ``invited`` and ``replaces`` the member whose seat they take.
     """
 
     __tablename__ = "council_draw_member"
@@ -355,7 +352,7 @@ class Member(db.Model):
     pseudonym: Mapped[str] = mapped_column(String(12))
     role: Mapped[str] = mapped_column(String(10))
     rank: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=MEMBER_LIFE.initial, index=True)
     replaces_id: Mapped[int | None] = mapped_column(
         ForeignKey("council_draw_member.id", ondelete="SET NULL")
     )
@@ -380,4 +377,4 @@ class Member(db.Model):
     @property
     def holds_seat(self) -> bool:
         """Invited (not answered yet) or accepted: counts in the panel."""
-        return self.status in ("invited", "accepted")
+        return self.status in SEATED

@@ -1,6 +1,7 @@
-"""The city's pages, under ``/councils/manage/``: councils, colleges, features and quotas;
-candidates (personal data, for holders of ``council_draw.candidates`` only) and their CSV
-import; the draw from the probabilities to the ceremony; answers, withdrawals and replacements.
+"""The city's pages, under ``/councils/manage/`` (blueprint ``council_draw_staff``, beside the
+residents' ``council_draw``): councils, colleges, features and quotas; candidates (personal
+data, for holders of ``council_draw.candidates`` only) and their CSV import; the draw from the
+probabilities to the ceremony; answers, withdrawals and replacements.
 
 Every page checks its permission on the object; every change is written to the audit log.
 """
@@ -9,29 +10,31 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.audit import record as audit
+from core.services.audit import record as audit
 from core.database import db
 from core.pagecache import expire_visitor_pages
 from core.permissions import authorize, get_or_404, permission_required
 from core.taxonomy import Neighbourhood
 from core.web import safe_next
 
-from . import importer
 from .councils import add_default_features, candidates_of, refresh, slug, sync_neighbourhoods
 from .draws import (ALGORITHM_LABELS, PROBLEMS, DrawRefused, Infeasible, cancel, hold_ceremony,
-                    pool_is_frozen,
-                    prepare, publish, quota_label, record_answer, replace, replacement_for,
-                    withdraw)
+                    pool_is_frozen, prepare, publish, quota_label, record_answer, replace,
+                    replacement_for, withdraw)
 from .eligibility import REASONS
 from .forms import (ActionForm, CeremonyForm, CollegeForm, CouncilForm, FeatureForm, ImportForm,
                     PrepareForm, PublishForm)
-from .models import (MANAGE, Candidate, College, Council, Draw, Feature, FeatureValue,
-                     Member, Quota)
-from .views import bp
+from .importer import check as check_import
+from .importer import decode as decode_upload
+from .importer import import_rows
+from .models import Candidate, College, Council, Draw, Feature, FeatureValue, Member, Quota
+from .workflow import MANAGE
+
+bp = Blueprint("council_draw_staff", __name__, url_prefix="/councils", template_folder="templates")
 
 AGE_BAND = re.compile(r"^\s*(\d{1,3})\s*(?:-\s*(\d{1,3})|\+)\s*$")
 
@@ -88,7 +91,7 @@ def council_new():
         audit("council_draw.council_created", council, summary=f"Council {council.name} created")
         db.session.commit()
         flash(_("The council is created. Add its colleges and quotas."), "success")
-        return redirect(url_for("council_draw.manage_council", id=council.id))
+        return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     return render_template("council_draw/manage/council_form.html", form=form, council=None)
 
 
@@ -107,7 +110,7 @@ def council_edit(id: int):
                 or form.term_start.data != council.term_start):
             flash(_("The draw is published: the territory, the minimum age and the start of the "
                     "term can no longer change."), "error")
-            return redirect(url_for("council_draw.council_edit", id=council.id))
+            return redirect(url_for("council_draw_staff.council_edit", id=council.id))
         _apply_council_form(council, form)
         sync_neighbourhoods(council)
         if not pool_is_frozen(council):
@@ -115,7 +118,7 @@ def council_edit(id: int):
         audit("council_draw.council_updated", council, summary=f"Council {council.name} updated")
         db.session.commit()
         flash(_("The council is saved."), "success")
-        return redirect(url_for("council_draw.manage_council", id=council.id))
+        return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     return render_template("council_draw/manage/council_form.html", form=form, council=council)
 
 
@@ -147,7 +150,7 @@ def college_add(id: int):
     council = _council(id)
     form = CollegeForm()
     if _refuse_if_frozen(council):
-        return redirect(url_for("council_draw.manage_council", id=council.id))
+        return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     if form.validate_on_submit():
         college = College(council=council, name=form.name.data.strip(), kind=form.kind.data,
                           seats=form.seats.data, position=len(council.colleges) + 1)
@@ -160,7 +163,7 @@ def college_add(id: int):
     else:
         for field, errors in form.errors.items():
             flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
-    return redirect(url_for("council_draw.manage_council", id=council.id))
+    return redirect(url_for("council_draw_staff.manage_council", id=council.id))
 
 
 def _college(id: int, college_id: int) -> College:
@@ -178,13 +181,13 @@ def college_edit(id: int, college_id: int):
     form = CollegeForm(obj=college)
     if form.validate_on_submit():
         if _refuse_if_frozen(council):
-            return redirect(url_for("council_draw.manage_council", id=council.id))
+            return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         form.populate_obj(college)
         audit("council_draw.college_updated", college, summary=f"College {college.name} updated",
               seats=college.seats)
         db.session.commit()
         flash(_("The college is saved."), "success")
-        return redirect(url_for("council_draw.manage_council", id=council.id))
+        return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     return render_template("council_draw/manage/college_form.html", form=form, college=college,
                            council=council, action=ActionForm())
 
@@ -200,7 +203,7 @@ def college_delete(id: int, college_id: int):
         refresh(council)
         db.session.commit()
         flash(_("The college is deleted; its candidates have no college any more."), "success")
-    return redirect(url_for("council_draw.manage_council", id=council.id))
+    return redirect(url_for("council_draw_staff.manage_council", id=council.id))
 
 
 @bp.route("/manage/<int:id>/colleges/<int:college_id>/quotas", methods=["GET", "POST"])
@@ -214,7 +217,7 @@ def quotas(id: int, college_id: int):
     entered: dict[int, tuple[str, str]] = {}
     if request.method == "POST" and form.validate_on_submit():
         if _refuse_if_frozen(council):
-            return redirect(url_for("council_draw.manage_council", id=council.id))
+            return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         wanted = {}
         for feature in council.features:
             for value in feature.values:
@@ -240,7 +243,7 @@ def quotas(id: int, college_id: int):
                   quotas={str(k): list(v) for k, v in wanted.items()})
             db.session.commit()
             flash(_("The quotas are saved."), "success")
-            return redirect(url_for("council_draw.manage_council", id=council.id))
+            return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         flash(_("Some quotas are not valid: see the messages in the table."), "error")
     return render_template("council_draw/manage/quotas.html", college=college, council=council,
                            form=form, existing=existing, errors=errors, entered=entered)
@@ -298,7 +301,7 @@ def feature_add(id: int):
     council = _council(id)
     form = FeatureForm()
     if _refuse_if_frozen(council):
-        return redirect(url_for("council_draw.manage_council", id=council.id))
+        return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     if form.validate_on_submit():
         problem, values = _parse_values("custom", form.values.data)
         key = slug(form.name.data, "feature")
@@ -320,7 +323,7 @@ def feature_add(id: int):
             flash(_("The feature is added: the call form now asks for it."), "success")
     else:
         flash(_("Give the feature a name and at least one value."), "error")
-    return redirect(url_for("council_draw.manage_council", id=council.id))
+    return redirect(url_for("council_draw_staff.manage_council", id=council.id))
 
 
 def _feature(id: int, feature_id: int) -> Feature:
@@ -344,7 +347,7 @@ def feature_edit(id: int, feature_id: int):
             if feature.kind == "age" else v.label for v in feature.values)
     if form.validate_on_submit():
         if _refuse_if_frozen(council):
-            return redirect(url_for("council_draw.manage_council", id=council.id))
+            return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         feature.name = form.name.data.strip()
         if feature.kind != "neighbourhood":
             problem, values = _parse_values(feature.kind, form.values.data)
@@ -358,7 +361,7 @@ def feature_edit(id: int, feature_id: int):
         audit("council_draw.feature_updated", feature, summary=f"Feature {feature.name} updated")
         db.session.commit()
         flash(_("The feature is saved."), "success")
-        return redirect(url_for("council_draw.manage_council", id=council.id))
+        return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     return render_template("council_draw/manage/feature_form.html", form=form, feature=feature,
                            council=council, action=ActionForm())
 
@@ -390,7 +393,7 @@ def feature_delete(id: int, feature_id: int):
         refresh(council)
         db.session.commit()
         flash(_("The feature is deleted."), "success")
-    return redirect(url_for("council_draw.manage_council", id=council.id))
+    return redirect(url_for("council_draw_staff.manage_council", id=council.id))
 
 
 # --- Candidates (personal data) --------------------------------------------------------------------------
@@ -446,7 +449,7 @@ def candidate_pool(id: int, candidate_id: int):
               if candidate.in_pool else
               _("%(pseudonym)s is now out of the pool.", pseudonym=candidate.pseudonym), "success")
     return redirect(safe_next(request.form.get("next"),
-                              url_for("council_draw.candidate", id=id, candidate_id=candidate_id)))
+                              url_for("council_draw_staff.candidate", id=id, candidate_id=candidate_id)))
 
 
 @bp.route("/manage/<int:id>/import", methods=["GET", "POST"])
@@ -457,19 +460,19 @@ def import_candidates(id: int):
     report = None
     if request.method == "POST" and form.validate_on_submit():
         if _refuse_if_frozen(council):
-            return redirect(url_for("council_draw.manage_council", id=council.id))
+            return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         upload = request.files.get("file")
         if upload is not None and upload.filename:
-            text = importer.decode(upload.read(2_000_001)[:2_000_000])
+            text = decode_upload(upload.read(2_000_001)[:2_000_000])
         else:
             text = form.csv_text.data or ""
-        report = importer.check(council, text)
+        report = check_import(council, text)
         confirmed = request.form.get("confirm") == "1"
         if report.fatal:
             flash(report.fatal, "error")
         elif report.rows and (not report.errors or confirmed):
             try:
-                created = importer.import_rows(council, report.rows)
+                created = import_rows(council, report.rows)
                 audit("council_draw.candidates_imported", council,
                       summary=f"{len(created)} candidate(s) imported into {council.name}",
                       rows=len(created), rejected=len(report.errors))
@@ -481,7 +484,7 @@ def import_candidates(id: int):
                 report = None
             else:
                 flash(_("%(count)s candidates imported.", count=len(created)), "success")
-                return redirect(url_for("council_draw.candidates", id=council.id))
+                return redirect(url_for("council_draw_staff.candidates", id=council.id))
         form.csv_text.data = text
     return render_template("council_draw/manage/import.html", council=council, form=form,
                            report=report)
@@ -501,7 +504,7 @@ def draw_prepare(id: int):
             outcome = prepare(council, form.algorithm.data, current_user)
         except DrawRefused as refused:
             flash(str(refused.message), "error")
-            return redirect(url_for("council_draw.manage_council", id=council.id))
+            return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         if isinstance(outcome, Draw):
             db.session.commit()
             if outcome.status == "computing":
@@ -510,7 +513,7 @@ def draw_prepare(id: int):
             else:
                 flash(_("The probabilities are computed. Check them, then publish the draw."),
                       "success")
-            return redirect(url_for("council_draw.manage_draw", id=council.id, draw_id=outcome.id))
+            return redirect(url_for("council_draw_staff.manage_draw", id=council.id, draw_id=outcome.id))
         infeasible = outcome
         db.session.rollback()
     return render_template("council_draw/manage/prepare.html", council=council, form=form,
@@ -550,15 +553,15 @@ def draw_publish(id: int, draw_id: int):
     form = PublishForm()
     if not form.validate_on_submit():
         flash(_("Give the place of the public ceremony."), "error")
-        return redirect(url_for("council_draw.manage_draw", id=id, draw_id=draw_id))
+        return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     try:
         publish(draw, form.place.data.strip(), form.planned_at.data)
     except DrawRefused as refused:
         flash(str(refused.message), "error")
-        return redirect(url_for("council_draw.manage_draw", id=id, draw_id=draw_id))
+        return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     db.session.commit()
     flash(_("The draw is published: its pool, quotas and probabilities are public."), "success")
-    return redirect(url_for("council_draw.manage_draw", id=id, draw_id=draw_id))
+    return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
 
 
 @bp.post("/manage/<int:id>/draws/<int:draw_id>/cancel")
@@ -572,7 +575,7 @@ def draw_cancel(id: int, draw_id: int):
         else:
             db.session.commit()
             flash(_("The draw is cancelled."), "success")
-    return redirect(url_for("council_draw.manage_council", id=id))
+    return redirect(url_for("council_draw_staff.manage_council", id=id))
 
 
 @bp.post("/manage/<int:id>/draws/<int:draw_id>/ceremony")
@@ -582,15 +585,15 @@ def draw_ceremony(id: int, draw_id: int):
     if not form.validate_on_submit():
         for field, errors in form.errors.items():
             flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
-        return redirect(url_for("council_draw.manage_draw", id=id, draw_id=draw_id))
+        return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     try:
         hold_ceremony(draw, form.seed.data, form.witness_names())
     except DrawRefused as refused:
         flash(str(refused.message), "error")
-        return redirect(url_for("council_draw.manage_draw", id=id, draw_id=draw_id))
+        return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     db.session.commit()
     flash(_("The members are drawn and invited by e-mail."), "success")
-    return redirect(url_for("council_draw.manage_draw", id=id, draw_id=draw_id))
+    return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
 
 
 def _member(member_id: int) -> Member:
@@ -613,7 +616,7 @@ def member_withdraw(member_id: int):
             db.session.commit()
             flash(_("%(pseudonym)s no longer holds a seat: call in the reserve list.",
                     pseudonym=member.pseudonym), "success")
-    return redirect(url_for("council_draw.manage_draw", id=member.draw.council_id, draw_id=member.draw_id))
+    return redirect(url_for("council_draw_staff.manage_draw", id=member.draw.council_id, draw_id=member.draw_id))
 
 
 @bp.post("/manage/members/<int:member_id>/answer")
@@ -627,7 +630,7 @@ def member_answer(member_id: int):
         else:
             db.session.commit()
             flash(_("The answer is recorded."), "success")
-    return redirect(url_for("council_draw.manage_draw", id=member.draw.council_id, draw_id=member.draw_id))
+    return redirect(url_for("council_draw_staff.manage_draw", id=member.draw.council_id, draw_id=member.draw_id))
 
 
 @bp.route("/manage/members/<int:member_id>/replace", methods=["GET", "POST"])
@@ -646,7 +649,7 @@ def member_replace(member_id: int):
             flash(_("%(newcomer)s (reserve rank %(rank)s) takes the seat of %(pseudonym)s and is invited.",
                     newcomer=newcomer.pseudonym, rank=newcomer.rank, pseudonym=member.pseudonym),
                   "success")
-            return redirect(url_for("council_draw.manage_draw", id=member.draw.council_id,
+            return redirect(url_for("council_draw_staff.manage_draw", id=member.draw.council_id,
                                     draw_id=member.draw_id))
     return render_template("council_draw/manage/replace.html", member=member, proposal=proposal,
                            form=form, council=member.draw.council)

@@ -3,7 +3,8 @@
 pool, quotas and probabilities; after: the seed, the witnesses, the result and how to verify),
 the record itself (JSON), and the answer page drawn members reach from their e-mail.
 
-The city's pages are in ``staff.py``, on the same blueprint.
+The city's pages are in ``staff.py``, on a blueprint of their own (``council_draw_staff``) under
+the same ``/councils/`` addresses.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.bodies import register_pages
+from core.services.bodies import register_pages
 from core.database import db, utcnow
 from core.mail import send_mail
 from core.pagecache import visitor_cache
@@ -27,16 +28,17 @@ from .councils import candidates_of, taken_pseudonyms, unique_pseudonym
 from .draws import DrawRefused, member_for_token, pool_is_frozen, respond as record_response
 from .eligibility import refresh_flags
 from .forms import RespondForm, application_form
-from .models import MANAGE, Candidate, Council, Draw
+from .models import Candidate, Council, Draw
+from .workflow import MANAGE
 
 bp = Blueprint("council_draw", __name__, url_prefix="/councils", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
 
-@bp.app_template_filter("council_percent")
-def council_percent(value: float) -> str:
-    """A probability as a percentage with two decimals, for the current locale."""
-    return f"{format_decimal(float(value) * 100, format='0.00')}\u00a0%"
+def council_percent(value: float | None) -> str:
+    """A probability as a percentage with two decimals, for the current locale (a template
+    global: ``council_percent(probability)``; none is 0 %)."""
+    return f"{format_decimal(float(value or 0) * 100, format='0.00')}\u00a0%"
 
 
 def today() -> date:
@@ -91,7 +93,7 @@ def apply(id: int):
         refresh_flags(council, candidates_of(council))
         send_mail(candidate.email, _("Your application to the citizens' council %(council)s",
                                      council=council.name),
-                  "council_draw_application", name=candidate.full_name, council=council,
+                  "council_draw/mail/application", name=candidate.full_name, council=council,
                   retention=retention_text(council))
         db.session.commit()
         flash(_("Thank you! Your application is recorded; a confirmation was sent to %(email)s.",

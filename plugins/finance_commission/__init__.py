@@ -1,9 +1,12 @@
 """``finance_commission``: the city's finances made readable, and the extra-municipal finance
 commission open to residents.
 
-This module is the plugin's manifest: everything it declares to the core at a glance. The
-rooms of the plugin are:
+This module is the plugin's manifest: what it declares to the core, at a glance — its content
+type, role, permissions, settings, pages, navigation, administration pages and template
+variables. The core finds the rest of the plugin by convention, in rooms every plugin has:
 
+- ``workflow.py``: the life of a resident's question (states, transitions) and the names the
+  rooms share (permissions, ``NAME``, ``COMMISSION_SLUG``);
 - ``models.py``: the tables (years of accounts and their lines, comparable cities' averages,
   residents' questions);
 - ``mapping.py``: the account-to-aggregate mapping, a documented table;
@@ -11,9 +14,12 @@ rooms of the plugin are:
 - ``importer.py``: importing a year from CSV (SCDL budget format or the simple format;
   examples in ``samples/``); ``ledger.py``: reading the accounts back;
 - ``forms.py``, ``views.py`` (public pages under ``/finances/``), ``staff.py`` (the city's
-  pages), ``templates/``;
-- ``data.py``: personal data, open data (valid SCDL export), statistics; ``demo.py``;
-- ``migrations/versions/``: the plugin's own Alembic branch; ``translations/``: its catalogs.
+  pages, blueprint ``finance_commission_staff``, same addresses), ``templates/``;
+- ``cli.py``: ``flask --app core finance_commission import ...``; ``data.py``: personal data,
+  open data (valid SCDL export), statistics; ``demo.py``: the demo city's finances (the core
+  registers these three);
+- ``migrations/versions/``: the plugin's own Alembic branch; ``translations/``: its catalogs
+  (the core finds both folders).
 
 The commission itself (members, meetings, agenda, documents, minutes) is the core's "bodies and
 meetings" service; questions use the core's workflow, answers, follows, moderation and search.
@@ -21,33 +27,14 @@ meetings" service; questions use the core's workflow, answers, follows, moderati
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
-from core.content import ContentType, State, Transition, Workflow
+from core.content import ContentType
 from core.declarations import AdminPage, NavItem, PermissionSpec, RoleSpec, SettingSpec
 from core.hookspecs import hookimpl
 
-from .models import ANSWER, MANAGE, MODERATE, Question
-
-NAME = "finance_commission"
-HERE = Path(__file__).resolve().parent
-COMMISSION_SLUG = "commission"
-
-WORKFLOW = Workflow(
-    states=(
-        State("pending", _l("Awaiting moderation"), public=False),
-        State("declined", _l("Not published"), public=False),
-        State("published", _l("Awaiting the commission's answer")),
-        State("answered", _l("Answered")),
-    ),
-    initial="pending",
-    transitions=(
-        Transition("approve", _l("Publish the question"), ("pending",), "published", MODERATE),
-        Transition("decline", _l("Do not publish"), ("pending",), "declined", MODERATE, comment_required=True),
-    ),
-)
+from .models import Question
+from .workflow import ANSWER, MANAGE, MODERATE, WORKFLOW
 
 QUESTION = ContentType(
     name=Question.content_type_name,
@@ -95,9 +82,17 @@ def register_settings():
 
 @hookimpl
 def register_blueprints(app):
-    from . import staff, views  # noqa: F401  (staff.py adds the city's pages to the blueprint)
+    from . import staff, views
 
-    return [views.bp]
+    return [views.bp, staff.bp]
+
+
+@hookimpl
+def template_variables():
+    from .views import formatted
+
+    # ``finance_value(value, unit)``: an indicator's value in the visitor's language, with its unit.
+    return {"finance_value": formatted}
 
 
 @hookimpl
@@ -108,54 +103,9 @@ def nav_items(user):
 @hookimpl
 def admin_pages(user):
     return [
-        AdminPage(_l("Import the city's accounts"), "finance_commission.import_accounts", MANAGE,
+        AdminPage(_l("Import the city's accounts"), "finance_commission_staff.import_accounts", MANAGE,
                   _l("Import a year's accounts (SCDL budget file or simple CSV) and the averages of comparable cities."),
                   order=40),
-        AdminPage(_l("Finance questions to moderate"), "finance_commission.moderation_queue", MODERATE,
+        AdminPage(_l("Finance questions to moderate"), "finance_commission_staff.moderation_queue", MODERATE,
                   _l("Residents' questions on the city's finances waiting to be published."), order=41),
     ]
-
-
-@hookimpl
-def export_user_data(user):
-    from .data import export_user_data as export
-
-    return export(user)
-
-
-@hookimpl
-def erase_user_data(user):
-    from .data import erase_user_data as erase
-
-    erase(user)
-
-
-@hookimpl
-def open_data_datasets():
-    from .data import datasets
-
-    return datasets()
-
-
-@hookimpl
-def public_statistics():
-    from .data import statistics
-
-    return statistics()
-
-
-@hookimpl
-def migration_dirs():
-    return [str(HERE / "migrations" / "versions")]
-
-
-@hookimpl
-def translation_dirs():
-    return [str(HERE / "translations")]
-
-
-@hookimpl
-def load_demo_data(demo):
-    from .demo import load
-
-    load(demo)

@@ -1,4 +1,5 @@
-"""The plugin's data for others: a person's export and erasure, open data, statistics.
+"""The plugin's data for others: a person's export and erasure, open data, statistics (the
+hooks below, which the core registers from this room).
 
 Open data holds no personal data: the accounts (as an SCDL budget file, valid against the
 national schema), the indicators per year, and the published questions without their authors.
@@ -9,26 +10,28 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.answers import Answer
-from core.bodies import meetings_held
+from core.services.answers import Answer
+from core.services.bodies import meetings_held
 from core.database import db
 from core.declarations import Dataset, Statistic
+from core.hookspecs import hookimpl
 from core.settings import get_setting
 
 from .indicators import INDICATORS
 from .ledger import table, years
 from .models import Question
+from .workflow import NAME, PRIVATE_STATES, PUBLIC_STATES
 
-NAME = "finance_commission"
 SCDL_COLUMNS = (
     "BGT_NATDEC", "BGT_ANNEE", "BGT_SIRET", "BGT_NOM", "BGT_CONTNAT", "BGT_CONTNAT_LABEL", "BGT_NATURE",
     "BGT_NATURE_LABEL", "BGT_FONCTION", "BGT_FONCTION_LABEL", "BGT_OPERATION", "BGT_SECTION", "BGT_OPBUDG",
     "BGT_CODRD", "BGT_MTREAL", "BGT_MTBUDGPREC", "BGT_MTRARPREC", "BGT_MTPROPNOUV", "BGT_MTPREV",
     "BGT_CREDOUV", "BGT_MTRAR3112", "BGT_ARTSPE",
 )
-PUBLIC = (Question.state.in_(("published", "answered")), Question.is_hidden.is_(False))
+PUBLIC = (Question.state.in_(PUBLIC_STATES), Question.is_hidden.is_(False))
 
 
+@hookimpl
 def export_user_data(user):
     questions = db.session.scalars(select(Question).where(Question.author_id == user.id).order_by(Question.id)).all()
     if not questions:
@@ -39,10 +42,11 @@ def export_user_data(user):
     ]}
 
 
+@hookimpl
 def erase_user_data(user):
     """Questions never published go; published ones stay, shown as from a deleted participant."""
     for question in db.session.scalars(
-            select(Question).where(Question.author_id == user.id, Question.state.in_(("pending", "declined")))):
+            select(Question).where(Question.author_id == user.id, Question.state.in_(PRIVATE_STATES))):
         db.session.delete(question)
 
 
@@ -82,7 +86,8 @@ def _question_rows():
                "published_at": question.published_at, "answered_at": answered.get(question.id)}
 
 
-def datasets() -> list[Dataset]:
+@hookimpl
+def open_data_datasets() -> list[Dataset]:
     return [
         Dataset("city-accounts", _l("The city's accounts"),
                 _l("Every imported year's accounts, line by line, in the national SCDL budget format "
@@ -97,7 +102,8 @@ def datasets() -> list[Dataset]:
     ]
 
 
-def statistics() -> list[Statistic]:
+@hookimpl
+def public_statistics() -> list[Statistic]:
     asked = db.session.scalar(select(func.count()).select_from(Question).where(*PUBLIC)) or 0
     answered = db.session.scalar(
         select(func.count()).select_from(Question).where(*PUBLIC, Question.state == "answered")) or 0

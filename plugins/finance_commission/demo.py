@@ -9,14 +9,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.answers import publish, save_answer
-from core.bodies import add_member, ensure_body, publish_minutes, schedule_meeting
+from core.services.answers import publish, save_answer
+from core.services.bodies import add_member, ensure_body, publish_minutes, schedule_meeting
 from core.database import db, utcnow
+from core.hookspecs import hookimpl
 from core.workflows import move
 
-from . import COMMISSION_SLUG, NAME
 from .importer import Parsed, save_year
 from .models import FinanceYear, Question
+from .workflow import COMMISSION_SLUG, NAME
 
 FICTIONAL = "Ville fictive (données de démonstration)"
 # (account, section, direction, chapter, label, function, amount in the first year, yearly growth)
@@ -53,7 +54,8 @@ def _accounts(offset: int) -> Parsed:
     return parsed
 
 
-def load(demo) -> None:
+@hookimpl
+def load_demo_data(demo) -> None:
     """Six fictional years, the commission, its meetings and answered questions (once)."""
     if db.session.scalar(select(FinanceYear.id).limit(1)) is not None:
         return
@@ -89,11 +91,11 @@ def load(demo) -> None:
         question = Question(title=title, body="", author_id=demo.residents[index + 1].id, state="pending")
         db.session.add(question)
         db.session.flush()
-        move(question, "published", demo.accounts["moderator"], transition="approve")
+        move(question, "approve", demo.accounts["moderator"])
         publish(save_answer(question, staff, "answered", reply), staff)
     pending = Question(title="Quelle part du budget va aux écoles ?", body="", author_id=demo.residents[3].id,
                        state="pending")
     db.session.add(pending)
     db.session.flush()
-    move(pending, "published", demo.accounts["moderator"], transition="approve")
+    move(pending, "approve", demo.accounts["moderator"])
     db.session.commit()

@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.audit import record as audit
+from core.services.audit import record as audit
 from core.database import db, utcnow
 
 from .models import AccountLine, FinanceYear
@@ -100,6 +100,16 @@ def parse(data: bytes, year: int) -> Parsed:
         parsed.errors.append((0, str(_l("The file is too large (20 MB at most)."))))
         return parsed
     reader = _reader(_decode(data))
+    try:
+        _read(reader, year, parsed)
+    except csv.Error:  # not CSV text at all (a spreadsheet, a PDF...), or a broken line
+        parsed.errors.append((reader.line_num + 1, str(_l(
+            "This line cannot be read: is the file really a CSV file? Save a spreadsheet as CSV "
+            "(comma or semicolon separated) first."))))
+    return parsed
+
+
+def _read(reader: csv.DictReader, year: int, parsed: Parsed) -> None:
     header = [(name or "").strip() for name in (reader.fieldnames or [])]
     reader.fieldnames = header
     if "BGT_NATDEC" in header:
@@ -112,10 +122,10 @@ def parse(data: bytes, year: int) -> Parsed:
     else:
         parsed.errors.append((1, str(_l("This is neither an SCDL budget file nor the simple format: "
                                         "the first line must name the columns."))))
-        return parsed
+        return
     if missing:
         parsed.errors.append((1, str(_l("Missing columns: %(columns)s.", columns=", ".join(missing)))))
-        return parsed
+        return
     stages = set()
     for number, row in enumerate(reader, start=2):
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
@@ -131,7 +141,6 @@ def parse(data: bytes, year: int) -> Parsed:
                                         "stage at a time.", stages=", ".join(sorted(stages))))))
     if not parsed.lines and not parsed.errors:
         parsed.errors.append((0, str(_l("The file holds no account line."))))
-    return parsed
 
 
 def _common(year_value: str, year: int, section: str, direction: str, operation: str, account: str):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from core.database import db
 
-from .indicators import INDICATORS, Figures, compute
+from .indicators import Figures, compute
 from .mapping import aggregate_totals, spending_by_function
 from .models import Comparison, FinanceYear
 
@@ -55,7 +55,3 @@ def hundred_euros(finance_year: FinanceYear) -> list[tuple[str, float]]:
         return []
     shares = [(key, round(100 * value / grand, 1)) for key, value in totals.items() if value > 0]
     return sorted(shares, key=lambda pair: -pair[1])
-
-
-def indicator_keys() -> list[str]:
-    return [indicator.key for indicator in INDICATORS]

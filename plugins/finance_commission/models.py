@@ -16,9 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.content import ContentMixin
 from core.database import UTCDateTime, db, utcnow
 
-MANAGE = "finance_commission.manage"
-ANSWER = "finance_commission.answer"
-MODERATE = "finance_commission.question.moderate"
+from .workflow import ANSWER, MODERATE, PUBLIC_STATES
 
 
 class FinanceYear(db.Model):
@@ -98,5 +96,5 @@ class Question(ContentMixin, db.Model):
         if action == "moderate":
             return self.state == "pending" and user.can(MODERATE)
         if action == "answer":
-            return self.state in ("published", "answered") and user.can(ANSWER)
+            return self.state in PUBLIC_STATES and user.can(ANSWER)
         return False

@@ -1,25 +1,33 @@
 """The city's pages: importing a year's accounts, the comparable cities' averages, moderating
-the residents' questions, and the commission's answers."""
+the residents' questions, and the commission's answers (blueprint ``finance_commission_staff``,
+under the same ``/finances/`` addresses as the public pages).
+
+Moderating a question is a declared transition of its workflow (``apply``); answering it is
+publishing the commission's official answer (the core's answers service), which moves it to
+"answered". The core's notifications service then tells its author and followers.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.answers import announce, publish, save_answer
-from core.audit import record as audit
+from core.services.answers import publish, save_answer
+from core.services.audit import record as audit
 from core.database import db
 from core.permissions import get_or_404, login_required, permission_required
-from core.workflows import TransitionRefused, apply_and_commit
+from core.workflows import TransitionRefused, apply
 
 from .forms import CommissionAnswerForm, ComparisonForm, DeclineForm, ImportForm
 from .importer import parse, save_year
 from .indicators import INDICATORS
 from .ledger import comparisons, years
-from .models import MANAGE, MODERATE, Comparison, Question
-from .views import WORKFLOW, bp
+from .models import Comparison, Question
+from .workflow import MANAGE, MODERATE, WORKFLOW
+
+bp = Blueprint("finance_commission_staff", __name__, url_prefix="/finances", template_folder="templates")
 
 
 def _comparison_form(formdata=None) -> ComparisonForm:
@@ -75,7 +83,7 @@ def save_comparison():
     audit("finance_commission.comparison_saved", row, summary=f"{row.year} {row.indicator}", value=row.value)
     db.session.commit()
     flash(_("The average of comparable cities is saved."), "success")
-    return redirect(url_for("finance_commission.import_accounts") + "#comparisons")
+    return redirect(url_for("finance_commission_staff.import_accounts") + "#comparisons")
 
 
 @bp.get("/admin/questions")
@@ -103,14 +111,15 @@ def moderate(id: int):
     else:
         abort(400)
     try:
-        apply_and_commit(question, decision, current_user, comment)
+        apply(question, decision, current_user, comment)
     except TransitionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(url_for("finance_commission.question", id=id))
+    db.session.commit()
     flash(_("The question is published.") if decision == "approve" else _("The question is not published; "
           "its author is told why."), "success")
-    return redirect(url_for("finance_commission.moderation_queue"))
+    return redirect(url_for("finance_commission_staff.moderation_queue"))
 
 
 @bp.post("/questions/<int:id>/answer")
@@ -122,9 +131,7 @@ def answer(id: int):
     if not form.validate_on_submit():
         return render_template("finance_commission/question.html", question=question, workflow=WORKFLOW,
                                answer_form=form, decline_form=DeclineForm(formdata=None)), 422
-    saved = save_answer(question, current_user, "answered", form.body.data)
-    event = publish(saved, current_user)
+    publish(save_answer(question, current_user, "answered", form.body.data), current_user)
     db.session.commit()
-    announce(saved, event)
     flash(_("The commission's answer is published; the author and followers are notified."), "success")
     return redirect(url_for("finance_commission.question", id=id) + "#answer")

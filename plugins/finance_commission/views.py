@@ -1,6 +1,7 @@
 """The public pages under ``/finances/``: the indicators and their trends, where a hundred euros
 go, the commission (its members and meetings, through the core's bodies service) and the
-residents' questions. The city's pages are in ``staff.py``, on the same blueprint.
+residents' questions. The city's pages are in ``staff.py`` (blueprint
+``finance_commission_staff``, under the same ``/finances/`` addresses).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.bodies import Body, ensure_body, register_pages
+from core.services.bodies import Body, ensure_body, register_pages
 from core.database import db
 from core.i18n import euros
 from core.pagecache import visitor_cache
@@ -20,11 +21,11 @@ from core.permissions import get_or_404, login_required
 from core.settings import get_setting
 from core.workflows import start
 
-from . import COMMISSION_SLUG, NAME, WORKFLOW
 from .forms import CommissionAnswerForm, DeclineForm, QuestionForm
 from .indicators import BY_KEY, EUROS, INDICATORS, PERCENT, PER_INHABITANT, debt_capacity_level
 from .ledger import comparisons, figures_of, hundred_euros, latest_row, series, table, years
-from .models import MANAGE, FinanceYear, Question
+from .models import FinanceYear, Question
+from .workflow import COMMISSION_SLUG, MANAGE, NAME, PUBLIC_STATES, WORKFLOW
 
 bp = Blueprint(NAME, __name__, url_prefix="/finances", template_folder="templates")
 
@@ -44,11 +45,11 @@ FUNCTION_LABELS = {
     "european_funds": _l("European funds"),
     "": _l("Not broken down by function"),
 }
-PUBLIC_QUESTION_STATES = ("published", "answered")
 
 
 def formatted(value, unit: str) -> str:
-    """An indicator's value for the visitor's locale, with its unit."""
+    """An indicator's value for the visitor's locale, with its unit (``finance_value`` in the
+    templates)."""
     if value is None:
         return _("not computable")
     if unit in (PER_INHABITANT, EUROS):
@@ -67,11 +68,6 @@ def commission():
                              "public and answer residents' questions."))
         db.session.commit()
     return body
-
-
-@bp.app_template_global("finance_value")
-def _finance_value(value, unit):
-    return formatted(value, unit)
 
 
 @bp.get("/")
@@ -131,7 +127,7 @@ def budget(year: int | None = None):
 
 
 def _public_questions():
-    return select(Question).where(Question.state.in_(PUBLIC_QUESTION_STATES), Question.is_hidden.is_(False))
+    return select(Question).where(Question.state.in_(PUBLIC_STATES), Question.is_hidden.is_(False))
 
 
 @bp.get("/questions")

@@ -2,18 +2,19 @@
 studies the feasibility of the most popular and realistic ones, answers each one publicly, and
 follows accepted ideas until they are done.
 
-This module is the plugin's manifest: everything it declares to the core, at a glance — its
-content type and workflow, permissions, settings, pages, navigation, administration pages, home
-block, reactions, personal data, open data, statistics, migrations and demo data. The rooms of
-the plugin are:
+This module is the plugin's manifest: what it declares to the core, at a glance — its content
+type, permissions, settings, pages, navigation, administration pages, home block, reactions and
+jobs. The core finds the rest of the plugin by convention, in rooms every plugin has:
 
+- ``workflow.py``: the life of an idea (states, transitions) and the names the rooms share;
 - ``models.py``: the tables (ideas, departments, campaigns, studies, implementation steps);
-- ``rules.py``: the rules (who may support and when, the support threshold, merging ideas);
+- ``rules.py``: the rules (the box's rhythm, who may support and when, the support threshold,
+  merging ideas);
 - ``forms.py``, ``views.py`` (residents' pages), ``staff.py`` (the city's pages), ``templates/``;
-- ``data.py``: personal data (export, erasure), open data and statistics;
-- ``demo.py``: the demo city's ideas;
-- ``migrations/versions/``: the plugin's own Alembic branch;
-- ``translations/``: the plugin's own catalogs (fr, en, de), updated by ``make translations``.
+- ``cli.py``: ``flask --app core idea_box ...``; ``data.py``: personal data (export, erasure),
+  open data and statistics; ``demo.py``: the demo city's ideas (the core registers these three);
+- ``migrations/versions/``: the plugin's own Alembic branch; ``translations/``: its catalogs
+  (fr, en, de), updated by ``make translations`` (the core finds both folders).
 
 Supports, comments, follows, official answers, moderation, search, attachments, notifications
 and the status timeline are the core's services, opted into below.
@@ -21,85 +22,28 @@ and the status timeline are the core's services, opted into below.
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from core.content import ContentType, State, Transition, Workflow
+from core.content import ContentType
 from core.declarations import AdminPage, NavItem, PermissionSpec, SettingSpec
+from core.events import SupportAdded, WorkflowTransitioned
 from core.hookspecs import hookimpl
 
-from .models import MANAGE, MODERATE, Idea
+from .models import Idea
+from .workflow import MANAGE, MODERATE, WORKFLOW
 
-NAME = "idea_box"
-HERE = Path(__file__).resolve().parent
-
-
-# --- The life of an idea ---------------------------------------------------------------------
+THRESHOLD_JOB = "idea_box.select_past_threshold"
 
 
-def _moderation_before(idea) -> bool:
-    from .rules import moderation_before
-
-    return moderation_before()
-
-
-def _ready_to_send(idea) -> bool:
-    """A draft may be sent when it is complete and the box takes new ideas."""
-    from .rules import is_complete, submissions_open
-
-    return is_complete(idea) and submissions_open()
-
-
-WORKFLOW = Workflow(
-    states=(
-        State("draft", _l("Draft"), public=False),
-        State("pending", _l("Awaiting moderation"), public=False),
-        State("published", _l("Open for support")),
-        State("eligible", _l("Selected for study")),
-        State("under_study", _l("Under study")),
-        State("accepted", _l("Accepted")),
-        State("rejected", _l("Not retained")),
-        State("merged", _l("Merged into another idea")),
-        State("in_progress", _l("Being carried out")),
-        State("implemented", _l("Done")),
-    ),
-    initial="draft",
-    transitions=(
-        # The author sends a finished draft: straight to the public, or to the moderators first.
-        Transition("publish", _l("Publish my idea"), ("draft",), "published", "author",
-                   condition=lambda idea: not _moderation_before(idea) and _ready_to_send(idea)),
-        Transition("submit", _l("Send my idea to the moderators"), ("draft",), "pending", "author",
-                   condition=lambda idea: _moderation_before(idea) and _ready_to_send(idea)),
-        Transition("approve", _l("Publish after moderation"), ("pending",), "published", MODERATE),
-        Transition("send_back", _l("Send back to its author"), ("pending",), "draft", MODERATE,
-                   comment_required=True),
-        # Staff may select an idea for study below the threshold; reaching the threshold selects
-        # it automatically (rules.py records that move as "threshold").
-        Transition("select", _l("Select for study"), ("published",), "eligible", MANAGE),
-        Transition("study", _l("Start the study"), ("published", "eligible"), "under_study", MANAGE),
-        # The decisions (accepted, rejected, merged) are the city's official answers: they are
-        # made on the study page and published through the core's answers service.
-        Transition("start_work", _l("Start the work"), ("accepted",), "in_progress", MANAGE),
-        Transition("complete", _l("Mark as done"), ("accepted", "in_progress"), "implemented", MANAGE),
-    ),
-)
-
-OPEN_FOR_SUPPORT = ("published", "eligible")
-IN_STUDY = ("eligible", "under_study")
-DECIDABLE = ("published", "eligible", "under_study")
-DECIDED = ("accepted", "rejected", "merged")
-ACCEPTED = ("accepted", "in_progress", "implemented")
-PUBLIC_STATES = tuple(state.name for state in WORKFLOW.states if state.public)
-
-
-def _can_support(idea: Idea, user):
+def _support_refusal(idea, user):
     from .rules import support_refusal
 
     return support_refusal(idea, user)
 
 
-def _search_text(idea: Idea) -> str:
+def _search_text(idea) -> str:
     return " ".join(part for part in (idea.body, idea.place_address) if part)
 
 
@@ -113,15 +57,12 @@ IDEA = ContentType(
         {"workflow", "answers", "comments", "supports", "follows", "moderation", "search", "attachments"}
     ),
     workflow=WORKFLOW,
-    can_support=_can_support,
+    can_support=_support_refusal,
     # The discussion of a merged idea goes on under the idea it was merged into.
     comments_open=lambda idea: idea.is_public and idea.state != "merged",
     search_text=_search_text,
     attachment_kinds=frozenset({"image"}),
 )
-
-
-# --- Declarations ----------------------------------------------------------------------------------
 
 
 @hookimpl
@@ -168,9 +109,9 @@ def register_settings():
 
 @hookimpl
 def register_blueprints(app):
-    from . import staff, views  # noqa: F401  (staff.py adds the city's pages to the blueprint)
+    from . import staff, views
 
-    return [views.bp]
+    return [views.bp, staff.bp]
 
 
 @hookimpl
@@ -181,12 +122,12 @@ def nav_items(user):
 @hookimpl
 def admin_pages(user):
     return [
-        AdminPage(_l("Ideas to study"), "idea_box.study_queue", MANAGE,
+        AdminPage(_l("Ideas to study"), "idea_box_staff.study_queue", MANAGE,
                   _l("Ideas selected for study, most supported first: study them and decide."), order=30),
-        AdminPage(_l("Ideas awaiting moderation"), "idea_box.moderation_queue", MODERATE,
+        AdminPage(_l("Ideas awaiting moderation"), "idea_box_staff.moderation_queue", MODERATE,
                   _l("New ideas to read before they are published (when moderation comes first)."),
                   order=31),
-        AdminPage(_l("Idea box: departments and campaigns"), "idea_box.setup", MANAGE,
+        AdminPage(_l("Idea box: departments and campaigns"), "idea_box_staff.setup", MANAGE,
                   _l("The departments that study ideas, and the campaigns' dates."), order=32),
     ]
 
@@ -198,62 +139,27 @@ def home_blocks(user):
     return [home_block()]
 
 
-# --- Reactions ---------------------------------------------------------------------------------
-
-
 @hookimpl
 def track_event(event):
-    from .rules import react
+    """A support may select its idea for study; a merged idea's supporters are carried over."""
+    from . import rules
 
-    react(event)
-
-
-# --- Personal data, open data, statistics -----------------------------------------------------
-
-
-@hookimpl
-def export_user_data(user):
-    from .data import export_user_data as export
-
-    return export(user)
+    if isinstance(event, SupportAdded) and event.content_type == Idea.content_type_name:
+        rules.select_if_threshold_reached(event.content_id)
+    elif (isinstance(event, WorkflowTransitioned) and event.content_type == Idea.content_type_name
+          and event.to_state == "merged"):
+        rules.carry_supporters_of_merged(event.content_id, event.actor_id)
 
 
 @hookimpl
-def erase_user_data(user):
-    from .data import erase_user_data as erase
+def register_jobs():
+    from .rules import select_ideas_past_threshold
 
-    erase(user)
-
-
-@hookimpl
-def open_data_datasets():
-    from .data import datasets
-
-    return datasets()
+    return {THRESHOLD_JOB: lambda **payload: select_ideas_past_threshold()}
 
 
 @hookimpl
-def public_statistics():
-    from .data import statistics
+def scheduled_jobs():
+    from core.jobs import Schedule
 
-    return statistics()
-
-
-# --- Files, demo ---------------------------------------------------------------------------------
-
-
-@hookimpl
-def migration_dirs():
-    return [str(HERE / "migrations" / "versions")]
-
-
-@hookimpl
-def translation_dirs():
-    return [str(HERE / "translations")]
-
-
-@hookimpl
-def load_demo_data(demo):
-    from .demo import load
-
-    load(demo)
+    return [Schedule(THRESHOLD_JOB, timedelta(days=1), THRESHOLD_JOB)]

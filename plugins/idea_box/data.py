@@ -1,4 +1,5 @@
-"""The idea box's data for others: a person's export and erasure, open data, statistics.
+"""The idea box's data for others: a person's export and erasure, open data, statistics (the
+hooks below, which the core registers from this room).
 
 Open data never holds personal data: no author, no supporter, no comment; only what the idea
 pages show to everyone about the ideas themselves and what the city did with them.
@@ -13,25 +14,23 @@ from sqlalchemy import func, select
 
 from core.database import db
 from core.declarations import Dataset, Statistic
-from core.stats import count_by_month
+from core.hookspecs import hookimpl
+from core.services.stats import count_by_month
 from core.taxonomy import Neighbourhood
 from core.workflows import WorkflowRecord
 
 from .models import Department, Idea, ImplementationStep, Study
+from .workflow import ACCEPTED, DECIDED, PUBLIC_STATES, WORKFLOW
 
 TYPE = Idea.content_type_name
 
 
 def _public():
-    from . import PUBLIC_STATES
-
     return Idea.state.in_(PUBLIC_STATES), Idea.is_hidden.is_(False)
 
 
 def answered_at():
     """A subquery: when each idea was first decided on (accepted, rejected or merged)."""
-    from . import DECIDED
-
     return (
         select(WorkflowRecord.content_id.label("idea_id"),
                func.min(WorkflowRecord.created_at).label("answered_at"))
@@ -44,6 +43,7 @@ def answered_at():
 # --- Personal data ---------------------------------------------------------------------------
 
 
+@hookimpl
 def export_user_data(user):
     ideas = db.session.scalars(select(Idea).where(Idea.author_id == user.id).order_by(Idea.id)).all()
     studies = db.session.scalars(select(Study).where(Study.studied_by_id == user.id).order_by(Study.id)).all()
@@ -79,6 +79,7 @@ def export_user_data(user):
     }
 
 
+@hookimpl
 def erase_user_data(user):
     """Ideas never published (drafts, awaiting moderation) go; published ones stay, shown as
     from a deleted participant. The staff's names leave their studies and steps."""
@@ -101,8 +102,6 @@ def erase_user_data(user):
 
 
 def _idea_rows():
-    from . import WORKFLOW
-
     answered = answered_at()
     query = (
         select(Idea, answered.c.answered_at, Department.name)
@@ -164,7 +163,8 @@ def _step_rows():
         }
 
 
-def datasets() -> list[Dataset]:
+@hookimpl
+def open_data_datasets() -> list[Dataset]:
     return [
         Dataset(
             name="ideas",
@@ -224,9 +224,8 @@ def _per_neighbourhood(*where) -> tuple[tuple[str, int], ...]:
     return tuple((name, int(total)) for name, total in rows)
 
 
-def statistics() -> list[Statistic]:
-    from . import ACCEPTED
-
+@hookimpl
+def public_statistics() -> list[Statistic]:
     public = _public()
     studied = db.session.scalar(
         select(func.count()).select_from(Study).join(Idea, Idea.id == Study.idea_id).where(*public)

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, has_request_context
 from sqlalchemy import select
 
-from core.answers import Answer, publish, save_answer
-from core.comments import Comment, post_comment
+from core.services.answers import Answer, publish, save_answer
+from core.services.comments import Comment, post_comment
 from core.database import db, utcnow
 from core.settings import SettingValue, save_setting
-from core.supports import Support, support
+from core.hookspecs import hookimpl
+from core.services.supports import Support, add
 from core.workflows import move, start, timeline
 
 from .demo_ideas import IDEAS
 from .models import Department, Idea, ImplementationStep, Study
-from .rules import announce_selected, carry_supporters
+from .rules import carry_supporters
+from .workflow import DECIDED
 
 DEMO_THRESHOLD = 15
 
@@ -67,21 +68,13 @@ STEPS = [
 ]
 
 
-def load(demo) -> None:
-    """The ``load_demo_data`` hook: add the idea box's demo content, once.
+@hookimpl
+def load_demo_data(demo) -> None:
+    """Add the idea box's demo content, once.
 
     Ideas already there are left alone, so a second run adds nothing (and a run that was
-    interrupted is completed). Notifications need the site's addresses: from the command line,
-    a request context on ``PUBLIC_URL`` provides them.
+    interrupted is completed).
     """
-    if has_request_context():
-        _load(demo)
-        return
-    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
-        _load(demo)
-
-
-def _load(demo) -> None:
     if db.session.scalar(select(SettingValue.id).filter_by(plugin="idea_box", name="support_threshold")) is None:
         # A small city's threshold, so that the demo's twenty residents can select ideas.
         save_setting("idea_box", "support_threshold", DEMO_THRESHOLD)
@@ -125,9 +118,9 @@ def _live(demo, title, body, neighbourhood, category, final, answer, department,
     if final == "draft":
         return _date(idea, born)
     if final == "pending":
-        move(idea, "pending", author, transition="submit", record_audit=False)
+        move(idea, "submit", author, record_audit=False)
         return _date(idea, born)
-    move(idea, "published", author, transition="publish", record_audit=False)
+    move(idea, "publish", author, record_audit=False)
     db.session.commit()
 
     _supports(demo, idea, author, final)
@@ -143,7 +136,6 @@ def _live(demo, title, body, neighbourhood, category, final, answer, department,
         idea.merged_into_id = by_title[MERGES[title]].id
     with db.session.no_autoflush:  # the answer is complete only once save_answer returns
         written = save_answer(idea, staff, state, answer or "")
-    # Published without notifications: they would be about the past.
     publish(written, staff)
     if state == "merged":
         carry_supporters(idea)
@@ -158,9 +150,8 @@ def _supports(demo, idea: Idea, author, final: str) -> None:
     others = [r for r in demo.residents if r.id != author.id]
     wanted = rng.randint(0, DEMO_THRESHOLD - 3) if final == "published" else rng.randint(DEMO_THRESHOLD, len(others))
     for person in rng.sample(others, min(wanted, len(others))):
-        support(person, idea)
-    db.session.commit()  # an idea past the threshold is selected for study here
-    announce_selected()
+        add(person, idea)
+    db.session.commit()  # an idea past the threshold is selected for study once this commits
 
 
 def _comments(demo, idea: Idea) -> None:
@@ -181,7 +172,7 @@ def _study(demo, idea: Idea, department: Department | None) -> None:
         estimated_delay_months=rng.choice([2, 3, 6, 9, 12]),
     ))
     if idea.state in ("published", "eligible"):
-        move(idea, "under_study", staff, transition="study", record_audit=False)
+        move(idea, "study", staff, record_audit=False)
     db.session.commit()
 
 
@@ -196,9 +187,9 @@ def _implement(demo, idea: Idea, done: bool) -> None:
         ))
         idea.progress, idea.budget_spent = progress, round(budget * progress / 100)
         if number == 0:
-            move(idea, "in_progress", staff, transition="start_work", record_audit=False)
+            move(idea, "start_work", staff, record_audit=False)
     if done:
-        move(idea, "implemented", staff, transition="complete", record_audit=False)
+        move(idea, "complete", staff, record_audit=False)
     db.session.commit()
 
 
@@ -214,7 +205,7 @@ def _date(idea: Idea, born) -> Idea:
         idea.published_at = born
     for record, moment in zip(records, moments):
         record.created_at = moment
-    decided = next((m for r, m in zip(records, moments) if r.transition == "answer"), None)
+    decided = next((m for r, m in zip(records, moments) if r.to_state in DECIDED), None)
     for answer in db.session.scalars(select(Answer).where(Answer.content_type == key[0], Answer.content_id == key[1])):
         answer.created_at = answer.published_at = decided or utcnow()
     first_steps = [m for r, m in zip(records, moments) if r.to_state in ("in_progress", "implemented")]

@@ -15,12 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.content import ContentMixin
 from core.database import UTCDateTime, db, utcnow
 
-# The permissions the model checks (declared, with their default roles, in ``__init__``).
-MANAGE = "idea_box.idea.manage"
-MODERATE = "idea_box.idea.moderate"
-
-# States an idea may be in before anyone but its author (and moderators) can see it.
-PRIVATE_STATES = ("draft", "pending")
+from .workflow import MANAGE, MODERATE, PRIVATE_STATES
 
 
 class Department(db.Model):

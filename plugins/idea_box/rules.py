@@ -1,43 +1,38 @@
 """The idea box's rules: the box's rhythm (continuous or campaigns), who may support an idea and
 when, the support threshold that selects an idea for study, and merging ideas.
 
-The threshold is kept whatever way a support arrives (the core's support button, a merge, a
-script): every new support of an idea is noticed when it is flushed, and just before the
-transaction commits, an idea open for support that has reached the threshold is moved to
-"selected for study" by the core's workflow service, in the same transaction as the support
-that crossed it. Its followers and author are told once the transaction is committed.
+The threshold: once a support is committed, the plugin hears :class:`~core.events.SupportAdded`
+(``track_event`` in ``__init__.py``) and :func:`select_if_threshold_reached` moves an idea open
+for support that has reached the threshold to "selected for study", by the workflow's system
+transition ``threshold`` (the core then tells its followers and author). Supports carried over
+by a merge are checked the same way, and a daily job (and ``flask --app core idea_box
+select``) catches up ideas already past a threshold that an admin lowered.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, has_app_context
 from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from core.attachments import Attachment, delete_attachment
+from core.services.attachments import Attachment, delete_attachment
 from core.content import item_title
 from core.database import db, utcnow
-from core.follows import Follow, follow
-from core.notifications import notify
+from core.services.follows import Follow, follow
+from core.services.notifications import notify
 from core.settings import get_setting
-from core.supports import Support
-from core.workflows import WorkflowRecord, announce, move
+from core.services.supports import Support
+from core.workflows import THE_SYSTEM, WorkflowRecord, move
 
 from .models import Campaign, Idea
+from .workflow import DECIDABLE, OPEN_FOR_SUPPORT, PUBLIC_STATES, WORKFLOW
 
 PLUGIN = "idea_box"
 TYPE = Idea.content_type_name
-
-# Keys in the database session's ``info``: ideas to check against the threshold before the
-# commit, and the moves to announce after it.
-_WATCH = "idea_box.threshold_watch"
-_ANNOUNCE = "idea_box.threshold_announce"
 
 
 # --- Settings and the box's rhythm -----------------------------------------------------------
@@ -105,13 +100,16 @@ def is_complete(idea: Idea) -> bool:
     return 5 <= len(idea.title or "") <= TITLE_MAX and BODY_MIN <= len(idea.body or "") <= BODY_MAX
 
 
+def ready_to_send(idea: Idea) -> bool:
+    """A draft may be sent when it is complete and the box takes new ideas."""
+    return is_complete(idea) and submissions_open()
+
+
 # --- Supports ------------------------------------------------------------------------------------
 
 
 def support_refusal(idea: Idea, user):
     """``None`` when ``user`` may support ``idea`` now, else why not (the core asks this)."""
-    from . import OPEN_FOR_SUPPORT, WORKFLOW
-
     if idea.state not in OPEN_FOR_SUPPORT:
         return _l("Supports are closed: this idea is now “%(state)s”.",
                   state=WORKFLOW.state(idea.state).label)
@@ -125,59 +123,36 @@ def support_refusal(idea: Idea, user):
     return None
 
 
-# --- The threshold: selected for study on the support that crosses it -------------------------
+# --- The threshold: selected for study once a support crosses it -------------------------------
 
 
-def watch_threshold(idea_id: int) -> None:
-    """Check ``idea_id`` against the threshold when the current transaction commits."""
-    db.session.info.setdefault(_WATCH, set()).add(idea_id)
+def select_if_threshold_reached(idea_id: int) -> bool:
+    """Select the idea ``idea_id`` for study if it is open for support and has reached the
+    threshold; true when it moved. The caller commits."""
+    # Locked (PostgreSQL), so that two supports crossing at once move the idea once.
+    idea = db.session.scalar(
+        select(Idea).where(Idea.id == idea_id).with_for_update(of=Idea)
+        .execution_options(populate_existing=True)
+    )
+    if idea is None or idea.state != "published" or idea.support_count < support_threshold():
+        return False
+    move(idea, "threshold", THE_SYSTEM)
+    return True
 
 
-@event.listens_for(Session, "after_flush")
-def _notice_new_supports(session: Session, flush_context) -> None:
-    ids = {
-        obj.content_id for obj in session.new
-        if isinstance(obj, Support) and obj.content_type == TYPE
-    }
-    if ids:
-        session.info.setdefault(_WATCH, set()).update(ids)
-
-
-@event.listens_for(Session, "before_commit")
-def _select_ideas_past_the_threshold(session: Session) -> None:
-    """Move the ideas that reached the threshold, in the transaction that made them reach it."""
-    if session.in_nested_transaction() or not session.info.get(_WATCH) or not has_app_context():
-        return
-    if not current_app.extensions["civique.plugins"].is_enabled(PLUGIN):
-        session.info.pop(_WATCH, None)
-        return
-    ids = sorted(session.info.pop(_WATCH))
-    session.flush()
-    threshold = support_threshold()
-    for idea_id in ids:
-        # Locked (PostgreSQL), so that two supports crossing at once move the idea once.
-        idea = session.scalar(
-            select(Idea).where(Idea.id == idea_id).with_for_update(of=Idea)
-            .execution_options(populate_existing=True)
-        )
-        if idea is None or idea.state != "published" or idea.support_count < threshold:
-            continue
-        record = move(idea, "eligible", None, transition="threshold", record_audit=False)
-        session.info.setdefault(_ANNOUNCE, []).append((idea.id, record.id))
-
-
-def announce_selected() -> None:
-    """Tell the followers and authors of the ideas just selected for study (after the commit).
-
-    Run after every request; scripts that add supports call it after their commit.
-    """
-    pending = db.session.info.pop(_ANNOUNCE, None)
-    for idea_id, record_id in pending or ():
-        record = db.session.get(WorkflowRecord, record_id)
-        idea = db.session.get(Idea, idea_id)
-        if record is None or idea is None or record.content_id != idea.id:
-            continue  # the transaction that moved it was rolled back
-        announce(idea, record)
+def select_ideas_past_threshold() -> int:
+    """Select every idea still open for support already past the threshold (after an admin
+    lowered it; in campaign mode, while its campaign takes supports); returns how many moved.
+    Commits."""
+    ideas = db.session.scalars(
+        select(Idea).where(Idea.state == "published", Idea.support_count >= support_threshold())
+        .order_by(Idea.id)
+    ).all()
+    still_open = [idea.id for idea in ideas if not (
+        campaign_mode() and idea.campaign is not None and not idea.campaign.accepts_supports(today()))]
+    moved = sum(select_if_threshold_reached(idea_id) for idea_id in still_open)
+    db.session.commit()
+    return moved
 
 
 # --- Merging ---------------------------------------------------------------------------------
@@ -185,8 +160,6 @@ def announce_selected() -> None:
 
 def merge_target_refusal(source: Idea, target: Idea | None):
     """``None`` when ``source`` may be merged into ``target``, else why not."""
-    from . import DECIDABLE, PUBLIC_STATES
-
     if target is None or target.state not in PUBLIC_STATES or target.is_hidden:
         return _l("There is no published idea with this number.")
     if target.id == source.id:
@@ -204,8 +177,9 @@ def carry_supporters(source: Idea) -> list[int]:
     """Give the idea ``source`` was merged into the supports of ``source``'s supporters.
 
     Someone who supports both counts once; the author of the target is not made to support
-    their own idea. Safe to run again (the second run carries nobody). Returns the ids of the
-    people whose support was carried; the caller notifies them and commits.
+    their own idea; the target may then reach the support threshold. Safe to run again (the
+    second run carries nobody). Returns the ids of the people whose support was carried; the
+    caller notifies them and commits.
     """
     target = _merge_target(source)
     if target is None:
@@ -230,6 +204,7 @@ def carry_supporters(source: Idea) -> list[int]:
     if carried:
         _recount_supports(target)
         _follow_all(carried, target)
+        select_if_threshold_reached(target.id)
     return carried
 
 
@@ -268,19 +243,13 @@ def notify_carried(source: Idea, user_ids: list[int], actor=None) -> None:
     notify(user_ids, "idea_box.merged", message, item=target, actor=actor)
 
 
-def react(event) -> None:
-    """``track_event``: when an idea is merged (however its answer was published), carry its
-    supporters over."""
-    if getattr(event, "name", "") != "workflow.transitioned" or event.content_type != TYPE:
-        return
-    if event.to_state != "merged":
-        return
-    idea = db.session.get(Idea, event.content_id)
+def carry_supporters_of_merged(idea_id: int, actor_id: int | None) -> None:
+    """An idea was merged (however its answer was published): carry its supporters over and
+    tell them. Safe to run again. The caller commits."""
+    idea = db.session.get(Idea, idea_id)
     if idea is None or idea.merged_into_id is None:
         return
-    carried = carry_supporters(idea)
-    notify_carried(idea, carried, actor=event.actor_id)
-    db.session.commit()
+    notify_carried(idea, carry_supporters(idea), actor=actor_id)
 
 
 # --- Deleting a draft ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The city's pages: the study queue, the moderation queue, an idea's feasibility study and
-decision, its implementation follow-up, and the departments and campaigns.
+decision, its implementation follow-up, and the departments and campaigns (blueprint
+``idea_box_staff``, under the same ``/ideas/`` addresses as the residents' pages).
 
 Every page checks the permission on the idea (``get_or_404(Idea, id, "manage")``) or on the
 page; every change is written to the audit log; every public decision is the city's official
@@ -8,28 +9,28 @@ answer (the core's answers service), which notifies the idea's author and follow
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.answers import Answer, held_answer, published_answer, publish, save_answer
-from core.answers import announce as announce_answer
-from core.attachments import Attachment, AttachmentRefused, attachments_of, delete_attachment, save_upload
-from core.audit import record as audit
+from core.services.answers import Answer, held_answer, published_answer, publish, save_answer
+from core.services.attachments import Attachment, AttachmentRefused, attachments_of, delete_attachment, save_upload
+from core.services.audit import record as audit
 from core.database import db
-from core.events import WorkflowTransitioned, emit
-from core.notifications import notify_followers
+from core.services.notifications import notify_followers
 from core.pagecache import expire_visitor_pages
 from core.permissions import get_or_404, permission_required
 from core.taxonomy import category_choices, neighbourhood_choices
-from core.workflows import TransitionRefused, announce, apply
+from core.workflows import TransitionRefused, apply
 
-from . import ACCEPTED, DECIDABLE, IDEA, IN_STUDY, WORKFLOW
 from .forms import CampaignForm, DecisionForm, DepartmentForm, StepForm, StudyForm
-from .models import MANAGE, MODERATE, Campaign, Department, Idea, ImplementationStep, Study
+from .models import Campaign, Department, Idea, ImplementationStep, Study
 from .rules import carry_supporters, merge_target_refusal, notify_carried, support_threshold
-from .views import int_arg, bp
+from .views import int_arg
+from .workflow import ACCEPTED, DECIDABLE, IN_STUDY, MANAGE, MODERATE, WORKFLOW
+
+bp = Blueprint("idea_box_staff", __name__, url_prefix="/ideas", template_folder="templates")
 
 QUEUE_PER_PAGE = 30
 QUEUE_STATES = {
@@ -64,7 +65,7 @@ def study_queue():
     query = query.order_by(Idea.support_count.desc(), Idea.published_at, Idea.id)
     page = db.paginate(query, page=int_arg("page") or 1, per_page=QUEUE_PER_PAGE, error_out=False)
     held = set(db.session.scalars(
-        select(Answer.content_id).where(Answer.content_type == IDEA.name, Answer.status == "held",
+        select(Answer.content_id).where(Answer.content_type == Idea.content_type_name, Answer.status == "held",
                                         Answer.content_id.in_([idea.id for idea in page.items]))
     )) if page.items else set()
     filters = {name: request.args.get(name, "") for name in ("neighbourhood", "category", "department", "campaign")}
@@ -76,7 +77,7 @@ def study_queue():
         categories=category_choices(_("All themes")),
         departments=_department_choices(_("All departments")),
         campaigns=[("", _("All campaigns"))] + [(str(c.id), c.name) for c in campaigns],
-        threshold=support_threshold(), workflow=WORKFLOW, admin_section="idea_box.study_queue",
+        threshold=support_threshold(), workflow=WORKFLOW, admin_section="idea_box_staff.study_queue",
     )
 
 
@@ -88,7 +89,7 @@ def moderation_queue():
         select(Idea).where(Idea.state == "pending").order_by(Idea.updated_at, Idea.id)
     ).all()
     return render_template("idea_box/moderation_queue.html", ideas=ideas,
-                           admin_section="idea_box.moderation_queue")
+                           admin_section="idea_box_staff.moderation_queue")
 
 
 # --- Study and decision ------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def _study_page(idea: Idea, study_form: StudyForm, decision_form: DecisionForm, 
         "idea_box/study.html", idea=idea, study_form=study_form, decision_form=decision_form,
         held=held_answer(idea), official=published_answer(idea), decidable=idea.state in DECIDABLE,
         has_departments=len(study_form.department.choices) > 1, threshold=support_threshold(),
-        workflow=WORKFLOW, admin_section="idea_box.study_queue",
+        workflow=WORKFLOW, admin_section="idea_box_staff.study_queue",
     ), status
 
 
@@ -155,16 +156,15 @@ def save_study(id: int):
     study.studied_by_id = current_user.id
     department = db.session.get(Department, int(form.department.data))
     idea.department = department
-    audit("idea_box.study_saved", idea, object_type=IDEA.name, summary=idea.title,
+    audit("idea_box.study_saved", idea, object_type=Idea.content_type_name, summary=idea.title,
           department=department.name if department else None,
           within_competence=study.within_competence, estimated_cost=study.estimated_cost,
           estimated_delay_months=study.estimated_delay_months)
-    record = apply(idea, "study", current_user) if idea.state in ("published", "eligible") else None
+    if idea.state in ("published", "eligible"):
+        apply(idea, "study", current_user)
     db.session.commit()
-    if record is not None:
-        announce(idea, record)
     flash(_("The study is saved."), "success")
-    return redirect(url_for("idea_box.study", id=idea.id))
+    return redirect(url_for("idea_box_staff.study", id=idea.id))
 
 
 @bp.post("/<int:id>/decision")
@@ -174,7 +174,7 @@ def decide(id: int):
     idea = get_or_404(Idea, id, "manage")
     if idea.state not in DECIDABLE:
         flash(_("This idea has already been decided on."), "error")
-        return redirect(url_for("idea_box.study", id=idea.id))
+        return redirect(url_for("idea_box_staff.study", id=idea.id))
     form = _decision_form(idea, bound=True)
     if not form.validate_on_submit():
         return _study_page(idea, _study_form(idea), form, status=422)
@@ -188,17 +188,23 @@ def decide(id: int):
             return _study_page(idea, _study_form(idea), form, status=422)
     idea.merged_into_id = target.id if target else None
     answer = save_answer(idea, current_user, decision, form.reason.data or "")
-    audit("idea_box.decided", idea, object_type=IDEA.name, summary=idea.title, decision=decision,
+    audit("idea_box.decided", idea, object_type=Idea.content_type_name, summary=idea.title, decision=decision,
           merged_into=target.id if target else None, published=bool(form.publish_now.data))
     if not form.publish_now.data:
         db.session.commit()
         flash(_("The answer is held: publish it from “Answers waiting” when the time comes."), "success")
-        return redirect(url_for("idea_box.study", id=idea.id))
-    event = publish(answer, current_user)
+        return redirect(url_for("idea_box_staff.study", id=idea.id))
+    try:
+        publish(answer, current_user)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for("idea_box_staff.study", id=id))
+    # Carried now to say how many; the merge's reaction (rules.carry_supporters_of_merged) then
+    # finds nobody left to carry.
     carried = carry_supporters(idea) if decision == "merged" else []
     notify_carried(idea, carried, actor=current_user)
     db.session.commit()
-    announce_answer(answer, event)
     if decision == "merged":
         flash(_("The idea is merged; %(num)s support(s) carried over. Its author and followers are notified.",
                 num=len(carried)), "success")
@@ -213,7 +219,7 @@ def decide(id: int):
 def _implementation_page(idea: Idea, form: StepForm, status: int = 200):
     photos = {attachment.id: attachment for attachment in attachments_of(idea)}
     return render_template("idea_box/implementation.html", idea=idea, form=form, steps=list(idea.steps),
-                           photos=photos, workflow=WORKFLOW, admin_section="idea_box.study_queue"), status
+                           photos=photos, workflow=WORKFLOW, admin_section="idea_box_staff.study_queue"), status
 
 
 @bp.route("/<int:id>/implementation", methods=["GET", "POST"])
@@ -223,7 +229,7 @@ def implementation(id: int):
     idea = get_or_404(Idea, id, "manage")
     if idea.state not in ACCEPTED:
         flash(_("Only accepted ideas have an implementation to follow."), "error")
-        return redirect(url_for("idea_box.study", id=idea.id))
+        return redirect(url_for("idea_box_staff.study", id=idea.id))
     if request.method == "GET":
         return _implementation_page(idea, StepForm(formdata=None, progress=idea.progress))
     form = StepForm()
@@ -253,18 +259,18 @@ def _record_step(idea: Idea, step: ImplementationStep, completes: bool):
     idea.progress = 100 if completes else step.progress
     if step.budget_spent is not None:
         idea.budget_spent = step.budget_spent
-    audit("idea_box.step_added", idea, object_type=IDEA.name, summary=f"{idea.title}: {step.title}",
+    audit("idea_box.step_added", idea, object_type=Idea.content_type_name, summary=f"{idea.title}: {step.title}",
           date=step.happened_on.isoformat(), progress=idea.progress, budget_spent=step.budget_spent)
-    records = []
     try:
+        # The followers are told of the step below, in its own words (announced).
         if idea.state == "accepted" and (completes or step.progress > 0):
-            records.append(apply(idea, "start_work", current_user))
+            apply(idea, "start_work", current_user, announced=True)
         if completes:
-            records.append(apply(idea, "complete", current_user))
+            apply(idea, "complete", current_user, announced=True)
     except TransitionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
-        return redirect(url_for("idea_box.implementation", id=idea.id))
+        return redirect(url_for("idea_box_staff.implementation", id=idea.id))
     title, step_title, progress = idea.title, step.title, idea.progress
 
     def message():
@@ -276,14 +282,8 @@ def _record_step(idea: Idea, step: ImplementationStep, completes: bool):
     notify_followers(idea, "idea_box.step", message, actor=current_user,
                      also=[idea.author_id] if idea.author_id else ())
     db.session.commit()
-    for record in records:  # the followers were told by the step's notification
-        emit(WorkflowTransitioned(
-            content_type=record.content_type, content_id=record.content_id,
-            transition=record.transition, from_state=record.from_state, to_state=record.to_state,
-            actor_id=record.actor_id, record_id=record.id,
-        ))
     flash(_("The step is published on the idea's page; its followers are notified."), "success")
-    return redirect(url_for("idea_box.implementation", id=idea.id))
+    return redirect(url_for("idea_box_staff.implementation", id=idea.id))
 
 
 @bp.post("/<int:id>/steps/<int:step_id>/delete")
@@ -293,9 +293,9 @@ def delete_step(id: int, step_id: int):
     step = db.session.get(ImplementationStep, step_id)
     if step is None or step.idea_id != idea.id:
         flash(_("This step no longer exists."), "error")
-        return redirect(url_for("idea_box.implementation", id=idea.id))
+        return redirect(url_for("idea_box_staff.implementation", id=idea.id))
     photo = db.session.get(Attachment, step.photo_id) if step.photo_id else None
-    audit("idea_box.step_deleted", idea, object_type=IDEA.name, summary=f"{idea.title}: {step.title}")
+    audit("idea_box.step_deleted", idea, object_type=Idea.content_type_name, summary=f"{idea.title}: {step.title}")
     idea.steps.remove(step)
     expire_visitor_pages()
     if photo is not None:
@@ -306,7 +306,7 @@ def delete_step(id: int, step_id: int):
     idea.budget_spent = next((s.budget_spent for s in reversed(idea.steps) if s.budget_spent is not None), None)
     db.session.commit()
     flash(_("The step has been removed."), "success")
-    return redirect(url_for("idea_box.implementation", id=idea.id))
+    return redirect(url_for("idea_box_staff.implementation", id=idea.id))
 
 
 # --- Departments and campaigns -------------------------------------------------------------------
@@ -322,7 +322,7 @@ def _setup_page(department_form=None, campaign_form=None, status: int = 200):
         "idea_box/setup.html", departments=departments, campaigns=campaigns,
         department_form=department_form or DepartmentForm(formdata=None),
         campaign_form=campaign_form or CampaignForm(formdata=None),
-        admin_section="idea_box.setup",
+        admin_section="idea_box_staff.setup",
     ), status
 
 
@@ -349,7 +349,7 @@ def add_department():
     audit("idea_box.department_added", department, summary=name)
     db.session.commit()
     flash(_("The department “%(name)s” is added.", name=name), "success")
-    return redirect(url_for("idea_box.setup"))
+    return redirect(url_for("idea_box_staff.setup"))
 
 
 @bp.post("/setup/departments/<int:department_id>/delete")
@@ -358,7 +358,7 @@ def delete_department(department_id: int):
     department = db.session.get(Department, department_id)
     if department is None:
         flash(_("This department no longer exists."), "error")
-        return redirect(url_for("idea_box.setup"))
+        return redirect(url_for("idea_box_staff.setup"))
     audit("idea_box.department_deleted", department, summary=department.name)
     db.session.execute(db.update(Idea).where(Idea.department_id == department.id).values(department_id=None)
                        .execution_options(synchronize_session=False))
@@ -366,7 +366,7 @@ def delete_department(department_id: int):
     db.session.commit()
     flash(_("The department “%(name)s” is removed; its ideas have no department now.", name=department.name),
           "success")
-    return redirect(url_for("idea_box.setup"))
+    return redirect(url_for("idea_box_staff.setup"))
 
 
 def _copy_campaign(form: CampaignForm, campaign: Campaign) -> None:
@@ -393,7 +393,7 @@ def add_campaign():
     audit("idea_box.campaign_added", campaign, summary=campaign.name, **_campaign_details(campaign))
     db.session.commit()
     flash(_("The campaign “%(name)s” is added.", name=campaign.name), "success")
-    return redirect(url_for("idea_box.setup"))
+    return redirect(url_for("idea_box_staff.setup"))
 
 
 @bp.route("/setup/campaigns/<int:campaign_id>", methods=["GET", "POST"])
@@ -402,7 +402,7 @@ def edit_campaign(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         flash(_("This campaign no longer exists."), "error")
-        return redirect(url_for("idea_box.setup"))
+        return redirect(url_for("idea_box_staff.setup"))
     form = CampaignForm(obj=campaign if request.method == "GET" else None)
     if request.method == "POST":
         if form.validate_on_submit():
@@ -410,9 +410,9 @@ def edit_campaign(campaign_id: int):
             audit("idea_box.campaign_changed", campaign, summary=campaign.name, **_campaign_details(campaign))
             db.session.commit()
             flash(_("The campaign “%(name)s” is saved.", name=campaign.name), "success")
-            return redirect(url_for("idea_box.setup"))
+            return redirect(url_for("idea_box_staff.setup"))
     return render_template("idea_box/campaign.html", campaign=campaign, form=form,
-                           admin_section="idea_box.setup"), 422 if form.errors else 200
+                           admin_section="idea_box_staff.setup"), 422 if form.errors else 200
 
 
 @bp.post("/setup/campaigns/<int:campaign_id>/delete")
@@ -421,11 +421,11 @@ def delete_campaign(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         flash(_("This campaign no longer exists."), "error")
-        return redirect(url_for("idea_box.setup"))
+        return redirect(url_for("idea_box_staff.setup"))
     audit("idea_box.campaign_deleted", campaign, summary=campaign.name)
     db.session.execute(db.update(Idea).where(Idea.campaign_id == campaign.id).values(campaign_id=None)
                        .execution_options(synchronize_session=False))
     db.session.delete(campaign)
     db.session.commit()
     flash(_("The campaign “%(name)s” is removed.", name=campaign.name), "success")
-    return redirect(url_for("idea_box.setup"))
+    return redirect(url_for("idea_box_staff.setup"))

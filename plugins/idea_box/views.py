@@ -2,12 +2,11 @@
 drafts and suggestions of similar ideas), and "my ideas".
 
 Supporting, following, commenting and reporting go through the core's services (their buttons
-post to the core's routes); the city's pages are in ``staff.py``, on the same blueprint.
+post to the core's routes); the city's pages are in ``staff.py``, on a blueprint of their own.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import re
 
@@ -19,26 +18,25 @@ from markupsafe import Markup
 from sqlalchemy import BigInteger, case, cast, select
 from sqlalchemy.orm import lazyload
 
-from core.attachments import AttachmentRefused, attachments_of, save_upload
+from core.services.attachments import AttachmentRefused, attachments_of, save_upload
 from core.database import db
 from core.declarations import HomeBlock
 from core.pagecache import skip_visitor_cache, visitor_cache
 from core.permissions import get_or_404, login_required
-from core.search import fold, matching_ids
-from core.supports import preload_supports
+from core.services.search import fold, matching_ids
+from core.services.supports import preload_supports
 from core.taxonomy import category_choices, neighbourhood_choices
-from core.workflows import TransitionRefused, apply_and_commit, start
+from core.workflows import TransitionRefused, apply, start
 from core.web import whole_number
 
-from . import ACCEPTED, DECIDED, IDEA, IN_STUDY, OPEN_FOR_SUPPORT, PUBLIC_STATES, WORKFLOW
 from .forms import IdeaForm
 from .models import Idea, ImplementationStep
 from .rules import (
-    announce_selected, campaign_mode, current_campaign, delete_idea, moderation_before,
-    next_campaign, submissions_closed_message, submissions_open, today,
+    campaign_mode, current_campaign, delete_idea, moderation_before, next_campaign,
+    submissions_closed_message, submissions_open, today,
 )
+from .workflow import ACCEPTED, DECIDED, IN_STUDY, OPEN_FOR_SUPPORT, PUBLIC_STATES, WORKFLOW
 
-log = logging.getLogger(__name__)
 
 bp = Blueprint("idea_box", __name__, url_prefix="/ideas", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -55,17 +53,6 @@ STATUS_GROUPS = {
 }
 # A large prime: ((id × seed) mod p)² mod p shuffles the ideas the same way for one visitor.
 _SHUFFLE_PRIME = 1_000_003
-
-
-@bp.after_app_request
-def _announce_ideas_selected_for_study(response):
-    """Ideas that reached the support threshold during this request: notify, once committed."""
-    try:
-        announce_selected()
-    except Exception:  # a notification must never break the page that caused it
-        db.session.rollback()
-        log.exception("Could not announce the ideas selected for study")
-    return response
 
 
 # --- Queries -------------------------------------------------------------------------------------
@@ -122,7 +109,7 @@ def index():
     if filters["status"]:
         query = query.where(Idea.state.in_(STATUS_GROUPS[filters["status"]][1]))
     if filters["q"]:
-        query = query.where(Idea.id.in_(matching_ids(filters["q"], IDEA.name)))
+        query = query.where(Idea.id.in_(matching_ids(filters["q"], Idea.content_type_name)))
     per_page = min(max(int_arg("per_page") or PER_PAGE, 1), MAX_PER_PAGE)
     page = db.paginate(_ordered(query, filters["sort"]), page=int_arg("page") or 1,
                        per_page=per_page, error_out=False)
@@ -218,7 +205,7 @@ def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> 
     words = significant_words(title)
     if not words:
         return []
-    score = sum(case((Idea.id.in_(matching_ids(word, IDEA.name)), 1), else_=0) for word in words)
+    score = sum(case((Idea.id.in_(matching_ids(word, Idea.content_type_name)), 1), else_=0) for word in words)
     query = public_ideas().where(Idea.state != "merged", score >= 1)
     if exclude_id:
         query = query.where(Idea.id != exclude_id)
@@ -327,11 +314,12 @@ def _send(idea: Idea):
         return redirect(url_for("idea_box.detail", id=idea.id))
     before = moderation_before()
     try:
-        apply_and_commit(idea, "submit" if before else "publish", current_user)
+        apply(idea, "submit" if before else "publish", current_user)
     except TransitionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(url_for("idea_box.detail", id=idea.id))
+    db.session.commit()
     if before:
         flash(_("Thank you! Your idea has been sent to the moderators; it will be published once approved."),
               "success")

@@ -59,10 +59,6 @@ class Diagnosis:
     relaxations: tuple[Relaxation, ...] = ()
     relaxed_quotas: tuple[Quota, ...] = field(default=())
 
-    @property
-    def conflicting_quotas(self) -> tuple[Quota, ...]:
-        return tuple(r.quota for r in self.relaxations)
-
 
 def diagnose(problem: Problem) -> Diagnosis | None:
     """``None`` when the quotas can be met, else what conflicts and how to relax it."""

@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 
 from core.database import db
 
+# The plugin's blueprints: the residents' pages and the city's.
+PLUGIN_ENDPOINTS = ("conciliator.", "conciliator_staff.")
 # Pages of the plugin that are not about one case (anything else must take a case id).
 NOT_ABOUT_A_CASE = {
-    "conciliator.index", "conciliator.mine", "conciliator.refer", "conciliator.dashboard",
-    "conciliator.services", "conciliator.toggle_service", "conciliator.report",
+    "conciliator.index", "conciliator.mine", "conciliator.refer", "conciliator_staff.dashboard",
+    "conciliator_staff.services", "conciliator_staff.toggle_service", "conciliator.report",
     "conciliator.report_csv",
 }
 # The core's routes that reach a case through its content type or an attachment.
@@ -35,7 +37,7 @@ def world(app, users, make_user, conciliator, make_case):
     case whose staff member is invited to it only."""
     from werkzeug.datastructures import FileStorage
 
-    from core.attachments import save_upload
+    from core.services.attachments import save_upload
     from plugins.conciliator.models import CaseMessage, Invitation
 
     owner = make_user("owner@example.org", "Olga Owner")
@@ -66,7 +68,7 @@ def case_rules(app):
     """Every rule that reaches a case, from the URL map; fails on an unclassified plugin rule."""
     rules = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("conciliator."):
+        if rule.endpoint.startswith(PLUGIN_ENDPOINTS):
             if rule.endpoint in NOT_ABOUT_A_CASE:
                 continue
             assert "id" in rule.arguments, f"{rule.rule}: a new route, classify it in this test"
@@ -98,7 +100,7 @@ def same_page(response, url: str) -> str:
 
 
 def snapshot(world):
-    from core.attachments import Attachment
+    from core.services.attachments import Attachment
     from plugins.conciliator.models import Case, CaseMessage, Invitation
 
     db.session.expire_all()
@@ -112,8 +114,9 @@ def snapshot(world):
 
 def test_the_url_map_reaches_every_kind_of_case_url(app, world):
     endpoints = {rule.endpoint for rule in case_rules(app)}
-    assert {"conciliator.case", "conciliator.post_message", "conciliator.answer",
-            "conciliator.case_file", "attachments.serve"} <= endpoints
+    assert {"conciliator.case", "conciliator.post_message", "conciliator_staff.answer",
+            "conciliator_staff.decide_case", "conciliator.withdraw", "conciliator.case_file",
+            "attachments.serve"} <= endpoints
 
 
 @pytest.mark.parametrize("who", [
@@ -138,7 +141,7 @@ def test_no_one_else_can_tell_a_case_exists(app, world, login, who):
             where = f"{who}: {method} {real_url}"
             assert real.status_code == missing.status_code, where
             assert same_page(real, real_url) == same_page(missing, missing_url), where
-            if rule.endpoint.startswith("conciliator.") or user is not None:
+            if rule.endpoint.startswith(PLUGIN_ENDPOINTS) or user is not None:
                 assert real.status_code == 404, where
             checked += 1
     assert checked >= 10

@@ -10,7 +10,7 @@ import zipfile
 
 from sqlalchemy import select
 
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 
 REFERRAL = {"title": "Parking fine contested", "body": "I was fined while my card was displayed.",
@@ -126,6 +126,18 @@ def test_from_admissible_to_agreement(client, users, login, make_case, conciliat
     page = client.get(f"/mediation/cases/{case.id}")
     assert "Agreement reached" in page.text and "The fine is cancelled." in page.text
     assert "conciliator.case.agreement" in set(db.session.scalars(select(AuditEntry.action)))
+
+
+def test_the_resident_is_told_the_new_status_of_their_case(client, users, login, make_case,
+                                                          conciliator):
+    from core.services.notifications import Notification
+
+    case = make_case(users["resident"])
+    login(client, conciliator)
+    client.post(f"/mediation/cases/{case.id}/decide/admit", data={})
+    messages = db.session.scalars(select(Notification.message)
+                                  .where(Notification.user_id == users["resident"].id)).all()
+    assert any(case.title in m and "Admissible" in m for m in messages)
 
 
 def test_no_admissibility_without_a_prior_complaint(client, users, login, make_case, conciliator):

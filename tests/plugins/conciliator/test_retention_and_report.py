@@ -46,7 +46,7 @@ def test_the_purge_erases_when_set_so(app, users, make_case, set_setting):
 
 
 def test_conciliators_are_reminded_once_before_a_deadline(app, users, make_case, conciliator, smtp):
-    from core.notifications import Notification
+    from core.services.notifications import Notification
     from plugins.conciliator.rules import send_reminders
 
     make_case(users["resident"], created_at=utcnow() - timedelta(days=13))
@@ -55,6 +55,13 @@ def test_conciliators_are_reminded_once_before_a_deadline(app, users, make_case,
     messages = db.session.scalars(select(Notification.message)
                                   .where(Notification.user_id == conciliator.id)).all()
     assert any("Admissibility decision" in m for m in messages)
+
+
+def test_the_remind_command_reminds_once(app, users, make_case, conciliator, smtp):
+    make_case(users["resident"], created_at=utcnow() - timedelta(days=13))
+    result = app.test_cli_runner().invoke(args=["conciliator", "remind"])
+    assert result.exit_code == 0 and "2 reminder(s) sent." in result.output
+    assert "0 reminder(s) sent." in app.test_cli_runner().invoke(args=["conciliator", "remind"]).output
 
 
 def test_small_groups_are_merged():

@@ -4,7 +4,7 @@ data of the aggregated results, public statistics, a person's export and erasure
 import csv
 import io
 
-from core.accounts.gdpr import build_export, delete_account
+from core.accounts.data import build_export, delete_account
 from core.database import db
 from core.demo import load_demo
 from plugins.consultation.models import AnswerValue, Consultation, Proposal, Response
@@ -72,7 +72,7 @@ def test_the_statistics_count_consultations_participants_answers_and_proposals_t
     ])
     consultation.state = "decision_published"
     db.session.commit()
-    from plugins.consultation.data import statistics
+    from plugins.consultation.data import public_statistics as statistics
 
     with client.application.test_request_context():
         figures = {s.key: s.value for s in statistics()}

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from core.database import db, utcnow
 from core.workflows import timeline
+from plugins.consultation.rules import follow_the_calendar
 from plugins.consultation.models import Consultation, Question
 
 from .conftest import question
@@ -118,27 +119,37 @@ def test_publishing_before_the_opening_day_announces_it_and_the_calendar_opens_a
     listing = client.get("/consultations/")
     assert "Upcoming" in listing.text and consultation.title in listing.text
 
-    # The opening day comes: the first visit opens it.
+    # The opening day comes: the pages show it open at once, without writing anything; the
+    # scheduled job records the move.
     consultation.opens_on = day
     db.session.commit()
-    client.get("/consultations/")
+    listing = client.get("/consultations/").text
+    assert "No consultation is open right now." not in listing
+    assert listing.index("Open now") < listing.index(consultation.title) < listing.index("Upcoming")
+    db.session.refresh(consultation)
+    assert consultation.state == "upcoming", "a page that only reads writes nothing"
+    assert follow_the_calendar() == 1
     db.session.refresh(consultation)
     assert consultation.state == "open"
-    # After the closing day, it closes by itself.
+    # After the closing day, it shows closed, and the job closes it.
     consultation.opens_on, consultation.closes_on = day - timedelta(days=10), day - timedelta(days=1)
     db.session.commit()
-    client.get(f"/consultations/{consultation.id}")
+    assert "Closed" in client.get(f"/consultations/{consultation.id}").text
+    db.session.refresh(consultation)
+    assert consultation.state == "open"
+    assert follow_the_calendar() == 1
     db.session.refresh(consultation)
     assert consultation.state == "closed"
-    history = [record.to_state for record in timeline(consultation)]
-    assert history == ["upcoming", "open", "closed"]
+    history = [(record.transition, record.to_state, record.actor_id) for record in timeline(consultation)]
+    assert history == [("announce", "upcoming", users["staff"].id), ("calendar_open", "open", None),
+                       ("calendar_close", "closed", None)]
 
 
 def test_when_two_catch_up_at_once_the_consultation_moves_and_is_announced_once(
         app, users, make_consultation, make_user):
     """Another instance opened it between this one's reading and its move."""
-    from core.follows import follow
-    from core.notifications import Notification
+    from core.services.follows import follow
+    from core.services.notifications import Notification
     from plugins.consultation.models import Consultation
     from plugins.consultation.rules import follow_the_calendar
 
@@ -146,7 +157,7 @@ def test_when_two_catch_up_at_once_the_consultation_moves_and_is_announced_once(
     consultation = make_consultation(state="upcoming", opens_on=day, closes_on=day + timedelta(days=9))
     follow(make_user("follower@example.org"), consultation)
     db.session.commit()
-    assert follow_the_calendar([consultation]) == 1
+    assert follow_the_calendar() == 1
     notified = db.session.scalar(db.select(db.func.count()).select_from(Notification))
     assert notified >= 1, "the follower heard of the opening"
     db.session.execute(db.update(Consultation).where(Consultation.id == consultation.id)

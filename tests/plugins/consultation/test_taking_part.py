@@ -147,7 +147,7 @@ def test_only_residents_of_the_neighbourhoods_concerned_take_part_when_the_city_
 
 def test_arguments_and_comments_on_proposals_follow_who_may_take_part(
         client, login, make_user, make_consultation, places):
-    from core.comments import Comment
+    from core.services.comments import Comment
     from plugins.consultation.models import Proposal
 
     consultation = make_consultation(eligibility="residents", neighbourhoods=[places["rebberg"]])

@@ -10,28 +10,20 @@ import time
 
 import pytest
 
+import plugins.council_draw
 from core.database import db
-from core.notifications import Notification
-from core.testing import links
+from core.services.notifications import Notification
+from core.testing import enable_plugin, links
 from plugins.council_draw.data import erase_council
 from plugins.council_draw.models import Draw, Member
 from plugins.council_draw.selection.leximin import TimeLimitReached, leximin
 from plugins.council_draw.selection.problem import Candidate, Problem, Quota
 
-from .conftest import FIFTY, PEOPLE, PLUGIN, plugins_from_environment
+from .conftest import FIFTY, PEOPLE, PLUGIN
 from .test_draw_flow import hold_ceremony, prepare_and_publish
 
-
-@pytest.fixture
-def app_config() -> dict:
-    """Every pool goes to the background worker (the setting at 0)."""
-    import plugins.council_draw
-
-    enabled = plugins_from_environment()
-    if PLUGIN not in enabled:
-        enabled.append(PLUGIN)
-    return {"PLUGINS": enabled, "EXTRA_PLUGINS": {PLUGIN: plugins.council_draw},
-            "COUNCIL_DRAW": {"BACKGROUND_POOL_SIZE": 0}}
+# Every pool goes to the background worker (the setting at 0).
+app_config = enable_plugin(PLUGIN, plugins.council_draw, COUNCIL_DRAW={"BACKGROUND_POOL_SIZE": 0})
 
 
 def run_worker(app) -> str:

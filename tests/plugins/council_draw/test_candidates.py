@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 from plugins.council_draw.data import erase_expired
 from plugins.council_draw.models import Candidate, Council, Draw, Member

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 from plugins.finance_commission.models import AccountLine, FinanceYear
 
@@ -103,3 +103,11 @@ def test_the_finances_page_shows_the_latest_year_in_the_same_queries_whatever_th
     many, page = count_queries(visitor, "/finances/")
     assert many == few
     assert "The indicators of 2024" in page.text and "102,024" in page.text
+
+
+def test_a_file_that_is_not_csv_is_refused_with_a_reason(client, login, users, upload):
+    login(client, users["staff"])
+    response = upload(client, b"PK\x03\x04\x14\x00\r\x00\x08\x00" + bytes(range(256)) * 8, name="accounts.xlsx")
+    assert response.status_code == 422
+    assert "is the file really a CSV file?" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(FinanceYear.id))) == 0

@@ -1,6 +1,6 @@
 """The demo: six fictional years, a commission with meetings and answered questions."""
 
-from core.bodies import Meeting
+from core.services.bodies import Meeting
 from core.database import db
 from plugins.finance_commission.models import FinanceYear, Question
 

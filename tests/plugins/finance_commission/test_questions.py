@@ -1,7 +1,7 @@
 """A resident asks; a moderator publishes; the commission answers publicly; the author is notified."""
 
 from core.database import db
-from core.notifications import Notification
+from core.services.notifications import Notification
 from plugins.finance_commission.models import Question
 
 

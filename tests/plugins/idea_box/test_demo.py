@@ -2,11 +2,11 @@
 
 from collections import Counter
 
-from core.answers import Answer
-from core.comments import Comment
+from core.services.answers import Answer
+from core.services.comments import Comment
 from core.database import db
 from core.demo import load_demo
-from core.supports import Support
+from core.services.supports import Support
 from plugins.idea_box.models import Idea, ImplementationStep, Study
 
 

@@ -5,8 +5,8 @@ import io
 
 from PIL import Image
 
-from core.attachments import Attachment
-from core.audit import AuditEntry
+from core.services.attachments import Attachment
+from core.services.audit import AuditEntry
 from core.database import db
 from core.testing import body
 

@@ -1,7 +1,7 @@
 """Staff set up the idea box: the departments that study ideas and the campaigns' dates; the
 settings say how ideas are moderated, the box's rhythm and the threshold."""
 
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 from plugins.idea_box.models import Campaign, Department
 

@@ -4,11 +4,11 @@ decisions (accepted, not retained with a reason, merged into another idea)."""
 import re
 
 
-from core.answers import Answer
-from core.audit import AuditEntry
+from core.services.answers import Answer
+from core.services.audit import AuditEntry
 from core.database import db
-from core.follows import follower_ids
-from core.supports import Support
+from core.services.follows import follower_ids
+from core.services.supports import Support
 from core.testing import body
 from plugins.idea_box.models import Department
 

@@ -5,7 +5,7 @@ import io
 
 from PIL import Image
 
-from core.attachments import Attachment
+from core.services.attachments import Attachment
 from core.database import db
 from core.workflows import timeline
 from plugins.idea_box.models import Idea

@@ -5,7 +5,7 @@ import threading
 from datetime import date, timedelta
 
 from core.database import db
-from core.supports import Support
+from core.services.supports import Support
 from core.testing import body
 from core.workflows import timeline
 from plugins.idea_box.models import Campaign, Idea
@@ -108,7 +108,7 @@ def test_the_support_that_crosses_the_threshold_selects_the_idea_for_study(
 
 def test_the_threshold_is_also_kept_when_supports_come_from_a_script(app, users, make_idea, make_user,
                                                                         set_setting):
-    from core.supports import support as add_support
+    from core.services.supports import add as add_support
 
     set_setting("support_threshold", 3)
     idea = make_idea(users["resident"])
@@ -123,7 +123,7 @@ def test_the_threshold_is_also_kept_when_supports_come_from_a_script(app, users,
 def test_two_concurrent_supports_by_one_person_count_once(app, users, make_idea):
     """Two requests at once (two sessions, two database connections): the database's unique
     constraint keeps one support, and the counter says one."""
-    from core.supports import support as add_support
+    from core.services.supports import add as add_support
 
     idea_id = make_idea(users["staff"]).id
     user_id = users["resident"].id

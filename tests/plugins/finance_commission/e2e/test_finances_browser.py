@@ -7,19 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.testing.browser import LIVE_SERVER_CONFIG, log_in, ui_text
+from core.testing.browser import log_in, ui_text
 
 pytestmark = pytest.mark.e2e
 SAMPLE = Path(__file__).resolve().parents[4] / "plugins" / "finance_commission" / "samples" / "simple.csv"
-
-
-@pytest.fixture
-def app_config():
-    import plugins.finance_commission
-
-    return {**LIVE_SERVER_CONFIG, "PLUGINS": ["finance_commission"],
-            "EXTRA_PLUGINS": {"finance_commission": plugins.finance_commission}}
-
 
 
 def submit(page, name: str):
