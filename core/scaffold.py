@@ -1,12 +1,17 @@
 """``flask --app core scaffold NAME``: start a new plugin as its own installable package.
 
 The command writes ``civique-<name>/`` (in the current folder, or ``--directory``): a
-distribution declaring the ``civique.plugins`` entry point, a package ``civique_<name>`` with the
-hooks a plugin usually starts with (blueprint, navigation entry, permission, content type,
-migrations and translations folders), a model, a form, pages extending ``core/base.html``, its
-first migration on its own Alembic branch, gettext catalogs (fr, en, de) and tests that use
-Civique's fixtures. The files come from ``core/scaffold_template/``; the catalogs are written
-from :data:`MESSAGES`.
+distribution declaring the ``civique.plugins`` entry point, and a package ``civique_<name>`` with
+the rooms of every Civique plugin — its manifest (``__init__.py``: content type, permission,
+pages, navigation, administration page), ``workflow.py``, ``models.py``, ``forms.py``,
+``views.py``, ``staff.py``, ``cli.py``, ``data.py``, ``demo.py``, templates extending
+``core/base.html``, its first migration on its own Alembic branch (``migrations/versions/``) and
+gettext catalogs (fr, en, de) — with tests that use Civique's fixtures. The files come from
+``core/scaffold_template/``; the catalogs are written from :data:`MESSAGES`.
+
+The command is Flask's (the ``flask.commands`` entry point), so it runs without the site's
+production settings: it serves no page. The new name is checked against a Civique app created
+with a throwaway secret key.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import keyword
 import re
+import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,8 +28,7 @@ from pathlib import Path
 import click
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
-from flask import current_app
-from flask.cli import with_appcontext
+from flask import current_app, has_app_context
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "scaffold_template"
 # Where Civique's own plugins live (read as folders only: the core never imports a plugin).
@@ -58,6 +63,12 @@ MESSAGES: tuple[tuple[str | None, str, str], ...] = (
     ("Published on %(date)s", "Publié le %(date)s", "Veröffentlicht am %(date)s"),
     ("Publish", "Publier", "Veröffentlichen"),
     ("Back to the list", "Retour à la liste", "Zurück zur Liste"),
+    ("Draft", "Brouillon", "Entwurf"),
+    ("Published", "Publié", "Veröffentlicht"),
+    ("Entries published", "Articles publiés", "Veröffentlichte Beiträge"),
+    ("The published entries: their title and date of publication.",
+     "Les articles publiés : leur titre et leur date de publication.",
+     "Die veröffentlichten Beiträge: ihr Titel und ihr Veröffentlichungsdatum."),
 )
 
 
@@ -234,6 +245,16 @@ def create_plugin(name: str, directory: Path, app) -> Path:
     return target
 
 
+def _app_for_the_checks():
+    """The app whose plugins, pages, commands and settings a new name must not take: the one of
+    the current context (tests), or one created for the checks with a throwaway secret key."""
+    if has_app_context():
+        return current_app
+    from . import create_app
+
+    return create_app({"SECRET_KEY": secrets.token_hex(32)})
+
+
 @click.command("scaffold")
 @click.argument("name")
 @click.option(
@@ -243,11 +264,10 @@ def create_plugin(name: str, directory: Path, app) -> Path:
     show_default=True,
     help="Where to create the plugin's folder.",
 )
-@with_appcontext
 def scaffold_command(name: str, directory: Path):
     """Create a new plugin NAME as an installable package civique-NAME/."""
     try:
-        target = create_plugin(name, directory, current_app)
+        target = create_plugin(name, directory, _app_for_the_checks())
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     names = PluginNames(name)
