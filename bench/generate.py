@@ -67,7 +67,7 @@ STAFF_STATES = {"eligible", "under_study", "accepted", "in_progress", "implement
 
 
 def fold(text: str) -> str:
-    """Lower-case without accents: the core's search document (core.search.fold)."""
+    """Lower-case without accents: the core's search document (core.services.search.fold)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -274,7 +274,7 @@ def idea_rows(ideas: Ideas):
 
 
 def search_rows(ideas: Ideas):
-    """The search index as core.search.index_item writes it (title, body + address, folded)."""
+    """The search index as core.services.search.indexing.index_item writes it (title, body + address, folded)."""
     for i in ideas.rows:
         body = " ".join(part for part in (i["body"], i["place_address"]) if part)
         yield (IDEA_TYPE, i["id"], i["title"], body, fold(f"{i['title']} {body}"), i["neighbourhood_id"],
@@ -364,7 +364,7 @@ def fill(scale: Scale, password_hash: str, log=print) -> dict[str, int]:
         counts["search_entry"] = copy_rows(cur, "search_entry", (
             "content_type", "content_id", "title", "body", "document", "neighbourhood_id", "category_id",
             "is_public", "updated_at"), search_rows(ideas))
-        # The stored French tsvector that core.search.index_item writes with each entry.
+        # The stored French tsvector that core.services.search.indexing.index_item writes with each entry.
         cur.execute("UPDATE search_entry SET search_vector = to_tsvector('french', document)")
         counts["workflow_record"] = copy_rows(cur, "workflow_record", (
             "content_type", "content_id", "transition", "from_state", "to_state", "actor_id", "comment",
@@ -402,7 +402,8 @@ def load_finances(scale: Scale, log=print) -> int:
         "from plugins.finance_commission.importer import save_year\n"
         "from plugins.finance_commission.models import FinanceYear\n"
         f"years, population = {scale.finance_years}, {scale.residents}\n"
-        "with app.test_request_context('/'):\n"
+        "from core.web import background_context\n"
+        "with app.app_context(), background_context():\n"
         "    staff = db.session.get(User, 3)\n"
         "    for offset in range(years):\n"
         "        parsed = _accounts(offset)\n"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from core.accounts.models import User
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 from core.events import RoleChanged
 from core.permissions import PermissionOverride

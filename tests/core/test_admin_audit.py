@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 
 from .admin_fixtures import admin_client, people, signed_in  # noqa: F401  (fixtures)

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import g
 
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 from core.settings import SettingValue, get_setting
 

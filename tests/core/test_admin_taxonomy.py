@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.accounts.models import User
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db
 from core.taxonomy import Category, Neighbourhood
 

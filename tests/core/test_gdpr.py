@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.accounts.models import User
-from core.audit import AuditEntry
+from core.services.audit import AuditEntry
 from core.database import db, utcnow
 from core.events import UserDeleted
 from core.hookspecs import hookimpl

@@ -203,3 +203,139 @@ def test_a_built_in_plugin_can_be_removed_and_its_pages_are_gone(plugin, full_ap
         home = client.get("/").text
         for prefix in prefixes:
             assert f'href="{prefix}/"' not in home and f'href="{prefix}"' not in home
+
+
+# --- Every plugin has the same rooms ---------------------------------------------------------
+
+# The files and folders every plugin folder holds (docs/plugins.md, "The rooms of a plugin").
+ROOMS = ("__init__.py", "workflow.py", "models.py", "forms.py", "views.py", "staff.py", "cli.py",
+         "data.py", "demo.py")
+
+
+def missing_rooms(folder: Path) -> list[str]:
+    """What ``folder`` (a plugin's package) lacks of the rooms every plugin has."""
+    missing = [room for room in ROOMS if not (folder / room).is_file()]
+    for room in (f"templates/{folder.name}", "migrations/versions", "translations"):
+        if not (folder / room).is_dir():
+            missing.append(room + "/")
+    if (folder / "templates" / "mail").exists():
+        missing.append(f"templates/{folder.name}/mail/ (mail templates under the plugin's name)")
+    return missing
+
+
+def plugin_folders() -> list[Path]:
+    return sorted(p for p in PLUGINS.iterdir() if (p / "__init__.py").is_file())
+
+
+@pytest.mark.parametrize("folder", plugin_folders(), ids=lambda folder: folder.name)
+def test_every_plugin_folder_has_the_same_rooms(folder):
+    assert not missing_rooms(folder), f"plugins/{folder.name} lacks: {', '.join(missing_rooms(folder))}"
+
+
+def test_the_rooms_check_sees_a_missing_room(tmp_path):
+    folder = tmp_path / "bike_racks"
+    for room in ROOMS:
+        if room != "staff.py":
+            (folder / room).parent.mkdir(parents=True, exist_ok=True)
+            (folder / room).write_text("")
+    for room in ("templates/bike_racks", "migrations/versions", "translations", "templates/mail"):
+        (folder / room).mkdir(parents=True)
+    assert missing_rooms(folder) == ["staff.py", "templates/bike_racks/mail/ (mail templates under "
+                                                 "the plugin's name)"]
+
+
+def imports_of_the_package_face(path: Path, source: str | None = None) -> list[tuple[int, str]]:
+    """``(line, name)`` of what a plugin's room imports from its own ``__init__`` (``from . import
+    X`` where ``X`` is no module of the package): rooms import from ``workflow.py`` and others."""
+    source = path.read_text(encoding="utf-8") if source is None else source
+    package = path.parent
+    found = []
+    for node in ast.walk(ast.parse(source, filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None:
+            for alias in node.names:
+                if not ((package / f"{alias.name}.py").is_file() or (package / alias.name).is_dir()):
+                    found.append((node.lineno, alias.name))
+    return found
+
+
+def test_no_room_of_a_plugin_imports_its_manifest():
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {name} from the plugin's __init__.py"
+        for folder in plugin_folders()
+        for path in python_files(folder) if path.name != "__init__.py" and path.parent == folder
+        for line, name in imports_of_the_package_face(path)
+    ]
+    assert not offences, "Rooms import what they share from workflow.py, never from __init__.py:\n" + \
+        "\n".join(offences)
+    example = PLUGINS / "idea_box" / "views.py"
+    assert imports_of_the_package_face(example, "from . import WORKFLOW, rules\n") == [(1, "WORKFLOW")]
+
+
+# --- One way for things to happen: no hidden listener ------------------------------------------
+
+# SQLAlchemy session events, and Flask hooks that run on every request of the whole site.
+SESSION_EVENTS = frozenset({
+    "after_flush", "after_flush_postexec", "before_flush", "before_commit", "after_commit",
+    "after_rollback", "after_soft_rollback", "after_begin", "after_transaction_create",
+    "after_transaction_end", "after_attach", "before_attach", "after_bulk_update",
+    "after_bulk_delete", "pending_to_persistent", "persistent_to_deleted", "do_orm_execute",
+})
+APP_WIDE_HOOKS = frozenset({
+    "after_app_request", "before_app_request", "teardown_app_request", "app_context_processor",
+    "before_request", "after_request", "teardown_request", "record_once",
+})
+
+
+def hidden_listeners(path: Path, source: str | None = None) -> list[tuple[int, str]]:
+    """``(line, what)`` of every session listener and app-wide request hook a module registers:
+    ``event.listen(..., "after_flush", ...)``, ``@event.listens_for(Session, "before_commit")``,
+    ``@bp.after_app_request``, ``app.after_request(...)``, ``bp.record_once(...)``."""
+    source = path.read_text(encoding="utf-8") if source is None else source
+    found = []
+    for node in ast.walk(ast.parse(source, filename=str(path))):
+        if not isinstance(node, (ast.Call, ast.Attribute)):
+            continue
+        if isinstance(node, ast.Call):
+            called = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if called in ("listen", "listens_for"):
+                names = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                for name in names:
+                    if name in SESSION_EVENTS:
+                        found.append((node.lineno, f"a session listener ({name})"))
+        elif node.attr in APP_WIDE_HOOKS:
+            found.append((node.lineno, f"an app-wide hook ({node.attr})"))
+    return found
+
+
+def test_no_plugin_registers_a_session_listener_or_an_app_wide_request_hook():
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} registers {what}"
+        for path in python_files(PLUGINS) for line, what in hidden_listeners(path)
+    ]
+    assert not offences, ("Plugins react to events in their track_event hook, and give templates "
+                          "their names through template_variables:\n" + "\n".join(offences))
+
+
+def test_the_core_keeps_its_session_listeners_in_one_place():
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} registers {what}"
+        for path in python_files(CORE) if path != CORE / "events.py"
+        for line, what in hidden_listeners(path) if what.startswith("a session listener")
+    ]
+    assert not offences, "The only session listeners are core/events.py's:\n" + "\n".join(offences)
+    assert any(what.startswith("a session listener") for _, what in hidden_listeners(CORE / "events.py"))
+
+
+def test_the_listener_check_sees_what_it_must():
+    source = (
+        "from sqlalchemy import event\n"
+        "@event.listens_for(Session, 'after_flush')\n"
+        "def noticed(session, context): pass\n"
+        "event.listen(db.session, 'before_commit', noticed)\n"
+        "event.listen(table, 'after_create', ddl)\n"
+        "@bp.after_app_request\n"
+        "def everywhere(response): return response\n"
+        "bp.record_once(register)\n"
+    )
+    found = hidden_listeners(PLUGINS / "a_plugin" / "rules.py", source)
+    assert [line for line, _ in found] == [2, 4, 6, 8]
