@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request, session
-from flask_babel import format_currency
+from flask_babel import format_currency, format_date, format_time, gettext
 from flask_login import current_user
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,16 @@ def euros(amount) -> str:
     if amount is None:
         return ""
     return format_currency(amount, "EUR")
+
+
+def moment(value, style: str = "long") -> str:
+    """A date and time as people write it, in the reader's language and the city's time zone,
+    to the minute: ``mardi 4 août 2026 à 18:30`` (``long``, for a page about one thing) or
+    ``4 août 2026 à 18:30`` (``short``, for lists and tables). Never seconds nor a zone name."""
+    if value is None:
+        return ""
+    day = format_date(value, "full" if style == "long" else "medium")
+    return gettext("%(date)s at %(time)s", date=day, time=format_time(value, "short"))
 
 
 def language_name(code: str) -> str:

@@ -6,10 +6,11 @@ import logging
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, render_template, request, url_for
 from markupsafe import escape
 from flask_babel import get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
@@ -20,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from .i18n import euros, language_name
+from .i18n import euros, language_name, moment
 from .markdown import render_markdown
 from .plugins import manager
 
@@ -116,6 +117,27 @@ def nav_entries():
         items = [i for i in items if not i.permission or current_user.can(i.permission)]
         g._civique_nav = sorted(items, key=lambda i: (i.order, str(i.label)))
     return g._civique_nav
+
+
+def footer_links(group: str) -> list:
+    """The footer's links of ``group`` (``"about"``, ``"explore"``), from every plugin's
+    ``footer_links`` hook, as ``(label, url)`` objects, in order."""
+    if "_civique_footer" not in g:
+        links = []
+        for result in manager().hook.footer_links():
+            links.extend(result or [])
+        g._civique_footer = sorted(links, key=lambda link: (link.order, str(link.label)))
+    return [
+        FooterEntry(link.label() if callable(link.label) else link.label,
+                    url_for(link.endpoint, **dict(link.values)))
+        for link in g._civique_footer if link.group == group
+    ]
+
+
+@dataclass(frozen=True)
+class FooterEntry:
+    label: Any
+    url: str
 
 
 def _translations():
@@ -225,11 +247,13 @@ def init_app(app, plugins) -> None:
     )
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["moment"] = moment
     # Globals (not only context) so that imported macros see them without "with context":
     # the core's, then what every plugin adds through the ``template_variables`` hook.
     app.jinja_env.globals["safe_next"] = safe_next
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["nav_entries"] = nav_entries
+    app.jinja_env.globals["footer_links"] = footer_links
     for _plugin, names in plugins.each("template_variables"):
         app.jinja_env.globals.update(names)
     app.jinja_env.add_extension("jinja2.ext.do")

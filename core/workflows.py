@@ -179,7 +179,7 @@ def move(item, name: str, actor, comment: str = "", *, answer_id: int | None = N
     expire_visitor_pages()
     if record_audit and actor is not THE_SYSTEM and transition.permission != AUTHOR:
         audit(f"workflow.{name}", item, object_type=item.content_type_name, actor=actor,
-              summary=f"{item_title(item)}: {record.from_state} → {record.to_state}")
+              summary=item_title(item), from_state=record.from_state, to_state=record.to_state)
     db.session.flush()
     emit(WorkflowTransitioned(
         content_type=record.content_type, content_id=record.content_id, transition=name,
@@ -187,6 +187,14 @@ def move(item, name: str, actor, comment: str = "", *, answer_id: int | None = N
         record_id=record.id, answer_id=answer_id, announced=announced,
     ))
     return record
+
+
+def by_the_system(item, record: WorkflowRecord) -> bool:
+    """Whether ``record`` is a move the system made (a threshold crossed, a date reached)."""
+    try:
+        return item.content_type.workflow.transition(record.transition).permission == SYSTEM
+    except (KeyError, AttributeError):
+        return False
 
 
 def state_label(item, state: str) -> str:
@@ -241,7 +249,7 @@ def register_blueprints(app):
 @hookimpl
 def template_variables():
     return {"workflow_timeline": timeline, "workflow_available": available,
-            "workflow_state_label": state_label}
+            "workflow_state_label": state_label, "workflow_by_the_system": by_the_system}
 
 
 @hookimpl

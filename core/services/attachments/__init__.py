@@ -10,12 +10,14 @@ files go with it (the reaction to :class:`~core.events.ContentChanged` below). T
 from core.events import ContentChanged
 from core.hookspecs import hookimpl
 
-from .files import AttachmentRefused, attachments_of, delete_attachment, delete_attachments_of, save_upload
+from .files import (
+    AttachmentRefused, attachments_of, cover_images, delete_attachment, delete_attachments_of, save_upload,
+)
 from .forms import UploadForm
 from .models import Attachment, storage_root
 
-__all__ = ["Attachment", "AttachmentRefused", "UploadForm", "attachments_of", "delete_attachment",
-           "save_upload", "storage_root"]
+__all__ = ["Attachment", "AttachmentRefused", "UploadForm", "attachments_of", "cover_images",
+           "delete_attachment", "save_upload", "storage_root"]
 
 
 @hookimpl
@@ -27,7 +29,15 @@ def register_blueprints(app):
 
 @hookimpl
 def template_variables():
-    return {"attachments_of": attachments_of, "attachment_upload_form": UploadForm}
+    return {"attachments_of": attachments_of, "attachment_upload_form": UploadForm,
+            "attachment_url": attachment_url}
+
+
+def attachment_url(attachment: Attachment) -> str:
+    """Where ``attachment`` is served (to those who may see its item)."""
+    from flask import url_for
+
+    return url_for("attachments.serve", attachment_id=attachment.id, filename=attachment.original_name)
 
 
 @hookimpl

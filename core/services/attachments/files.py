@@ -138,6 +138,24 @@ def attachments_of(item) -> list[Attachment]:
     )
 
 
+def cover_images(items) -> dict[int, Attachment]:
+    """The first image of each of ``items`` (one content type), by item id, in one query: the
+    cover of their cards in a list."""
+    items = list(items)
+    if not items:
+        return {}
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.content_type == items[0].content_type_name, Attachment.kind == "image",
+               Attachment.content_id.in_([item.id for item in items]))
+        .order_by(Attachment.content_id, Attachment.id)
+    )
+    covers: dict[int, Attachment] = {}
+    for attachment in rows:
+        covers.setdefault(attachment.content_id, attachment)
+    return covers
+
+
 def delete_attachment(attachment: Attachment) -> None:
     """Remove the row and the file (the caller commits)."""
     try:

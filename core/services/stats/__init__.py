@@ -7,10 +7,10 @@ JavaScript) followed by the same numbers in a table. :func:`count_by_month` help
 
 from core.hookspecs import hookimpl
 
-from .charts import chart_geometry
+from .charts import Bar, chart_bars
 from .counting import count_by_month, month_starts
 
-__all__ = ["chart_geometry", "count_by_month", "month_starts"]
+__all__ = ["Bar", "chart_bars", "count_by_month", "month_starts"]
 
 
 @hookimpl
@@ -22,4 +22,4 @@ def register_blueprints(app):
 
 @hookimpl
 def template_variables():
-    return {"chart_geometry": chart_geometry}
+    return {"chart_bars": chart_bars}
