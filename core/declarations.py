@@ -17,13 +17,47 @@ class NavItem:
     """An entry of the site's main navigation.
 
     ``label`` is a lazy-translated string, ``endpoint`` a Flask endpoint; ``order`` sorts entries
-    (lower first); ``permission``, when set, hides the entry from people who lack it.
+    (lower first); ``permission``, when set, hides the entry from people who lack it; ``icon``
+    names an icon of the core's set (``core/static/icons.svg``) shown before the label;
+    ``description``, a short sentence, goes under it where the home page lists the site's parts.
     """
 
     label: Any
     endpoint: str
     order: int = 100
     permission: str | None = None
+    icon: str = ""
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class FooterLink:
+    """A link of the site's footer: ``group`` is ``"about"`` (the legal and help pages: legal
+    notice, personal data, accessibility, contact...) or ``"explore"`` (the site's other ways in);
+    ``label`` may be a function called when the footer is drawn (a status that admins change);
+    ``values`` are the endpoint's arguments (``{"slug": "privacy"}``)."""
+
+    label: Any
+    endpoint: str
+    group: str = "about"
+    order: int = 100
+    values: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Something a plugin keeps about people, for the site's privacy policy: ``what`` (the
+    data), ``why`` (what it is for) and ``kept`` (for how long). Each may be a lazy string, or
+    a function called when the policy is read (a duration that is a setting)."""
+
+    what: Any
+    why: Any
+    kept: Any
+    order: int = 100
+
+    def read(self, name: str) -> str:
+        value = getattr(self, name)
+        return str(value() if callable(value) else value)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,34 @@ def nav_items(user):
 
 
 @hookspec
+def plugin_title():
+    """Called when the administration names a plugin (its section of the settings page).
+
+    Returns the name people read, in their language (a lazy string: ``_l("Idea box")``), or
+    ``None`` to be named after the plugin's code name.
+    """
+
+
+@hookspec
+def audit_actions():
+    """Called once per app, when the audit log is first read.
+
+    Returns a dict of the audit action codes this plugin records (``"idea_box.decided"``) to
+    the label people read (a lazy string). Workflow moves need none: they are named after the
+    declared transition.
+    """
+
+
+@hookspec
+def footer_links():
+    """Called when a page's footer is drawn (once per request).
+
+    Returns a list of :class:`core.declarations.FooterLink`: the legal and help pages, or other
+    ways into the site, grouped and ordered.
+    """
+
+
+@hookspec
 def home_blocks(user):
     """Called when the home page is rendered.
 
@@ -167,6 +195,16 @@ def track_event(event):
 
 
 # --- Personal data ----------------------------------------------------------------------------
+
+
+@hookspec
+def personal_data():
+    """Called when the privacy policy is read (``/legal/privacy``).
+
+    Returns a list of :class:`core.declarations.PersonalData`: what this plugin keeps about
+    people, why, and for how long. The policy lists every enabled plugin's, so that it always
+    says what the site really keeps.
+    """
 
 
 @hookspec

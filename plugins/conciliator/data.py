@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
 
 from core.database import db, utcnow
-from core.declarations import Dataset, Statistic
+from core.declarations import Dataset, PersonalData, Statistic
 from core.hookspecs import hookimpl
 from core.taxonomy import Category
 
@@ -217,3 +217,19 @@ def erase_user_data(user):
         anonymise(case)
     db.session.execute(db.update(Invitation).where(Invitation.asked_by_id == user.id)
                        .values(asked_by_id=None))
+
+
+@hookimpl
+def personal_data():
+    return [PersonalData(
+        _l("Your mediation cases: what you wrote, the documents you added, the exchanges with the "
+           "mediator"),
+        _l("Handling your dispute with a municipal service, in confidence (only the mediators read it)"),
+        lambda: _l("%(years)s years after the case is closed, then erased or anonymised",
+                   years=_retention_years()), order=50)]
+
+
+def _retention_years() -> int:
+    from core.settings import get_setting
+
+    return int(get_setting(PLUGIN, "retention_years"))

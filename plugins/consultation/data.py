@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.database import db
-from core.declarations import Dataset, Statistic
+from core.declarations import Dataset, PersonalData, Statistic
 from core.hookspecs import hookimpl
 from core.services.stats import count_by_month
 
@@ -195,3 +195,13 @@ def public_statistics() -> list[Statistic]:
                   series=count_by_month(Response.created_at)),
         Statistic("consultation_proposals_taken", _l("Proposals taken into account, fully or partly"), taken),
     ]
+
+
+@hookimpl
+def personal_data():
+    return [PersonalData(
+        _l("Your answers to consultations, and the proposals you made"),
+        _l("Counting the answers (figures are published only for groups large enough that nobody "
+           "can be recognised)"),
+        _l("When you delete your account, your answers still count without being linked to you and "
+           "the texts you wrote are deleted"), order=30)]

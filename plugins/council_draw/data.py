@@ -16,7 +16,7 @@ from sqlalchemy import func
 
 from core.services.audit import record as audit
 from core.database import db, utcnow
-from core.declarations import Dataset, Statistic
+from core.declarations import Dataset, PersonalData, Statistic
 from core.hookspecs import hookimpl
 from core.pagecache import expire_visitor_pages
 from core.settings import get_setting
@@ -192,3 +192,14 @@ def public_statistics():
                   series_label=_l("Feature of the candidates in the drawn pools")),
         Statistic(key="councils_drawn", label=_l("Citizens' councils drawn by lot"), value=drawn),
     ]
+
+
+@hookimpl
+def personal_data():
+    return [PersonalData(
+        _l("Your application to a citizens' council: name, contact details, date of birth, "
+           "address, neighbourhood and the answers used by the quotas"),
+        _l("Drawing the council's members by lot among the candidates, and inviting those drawn"),
+        lambda: _l("Until %(months)s months after the end of the council's term, then erased "
+                   "(the record of the draw keeps only pseudonyms)",
+                   months=get_setting("council_draw", "retention_months")), order=40)]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core.services.answers import Answer
 from core.services.bodies import meetings_held
 from core.database import db
-from core.declarations import Dataset, Statistic
+from core.declarations import Dataset, PersonalData, Statistic
 from core.hookspecs import hookimpl
 from core.settings import get_setting
 
@@ -112,3 +112,12 @@ def public_statistics() -> list[Statistic]:
         Statistic("finance_questions_asked", _l("Questions asked to the finance commission"), asked),
         Statistic("finance_questions_answered", _l("Questions answered by the finance commission"), answered),
     ]
+
+
+@hookimpl
+def personal_data():
+    return [PersonalData(
+        _l("Your questions to the finance commission"),
+        _l("Publishing your question with your name and the commission's answer"),
+        _l("Published questions stay, shown without your name once you delete your account; the "
+           "others are deleted with it"), order=60)]

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.database import db
-from core.declarations import Dataset, Statistic
+from core.declarations import Dataset, PersonalData, Statistic
 from core.hookspecs import hookimpl
 from core.services.stats import count_by_month
 from core.taxonomy import Neighbourhood
@@ -246,3 +246,12 @@ def public_statistics() -> list[Statistic]:
                   _count(Idea.state.in_(ACCEPTED)), series=_per_neighbourhood(Idea.state.in_(ACCEPTED)),
                   series_label=_l("Neighbourhood")),
     ]
+
+
+@hookimpl
+def personal_data():
+    return [PersonalData(
+        _l("Your ideas and your supports (which ideas you supported)"),
+        _l("Publishing your ideas with your name, counting supports, telling you what becomes of them"),
+        _l("Published ideas stay, shown without your name once you delete your account; drafts and "
+           "ideas awaiting moderation are deleted with it"), order=20)]
