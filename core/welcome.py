@@ -16,6 +16,11 @@ from .settings import get_setting
 
 
 @hookimpl
+def plugin_title():
+    return _l("Home page welcome")
+
+
+@hookimpl
 def register_settings():
     return [
         SettingSpec("title", _l("Title of the welcome block"), "", help=_l("Leave empty to show no title.")),

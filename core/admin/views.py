@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, UserRole
-from ..services.audit import AuditEntry, record
+from ..services.audit import AuditEntry, action_label, record
 from ..content import registry
 from ..database import db
 from ..declarations import AdminPage, SettingSpec
@@ -32,7 +32,7 @@ from ..pagecache import expire_visitor_pages
 from ..permissions import (
     PermissionOverride, all_permissions, all_roles, forget_grants, grants, permission_required,
 )
-from ..plugins import collect
+from ..plugins import collect, manager
 from ..settings import SettingValue, declared_settings, get_setting, save_setting
 from ..taxonomy import Category, Neighbourhood
 from ..web import whole_number
@@ -265,7 +265,8 @@ def audit():
     actions = db.session.scalars(
         db.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
     ).all()
-    form.action.choices = [("", _("All actions"))] + [(action, action) for action in actions]
+    form.action.choices = [("", _("All actions"))] + sorted(
+        ((action, action_label(action)) for action in actions), key=lambda choice: choice[1])
     page = None
     filters: dict[str, str] = {}
     if form.validate():
@@ -570,7 +571,11 @@ def render_settings(bound_plugin: str | None = None, bound_form=None):
 
 
 def plugin_title(plugin: str) -> str:
-    """A readable title made from a plugin's name (``idea_box`` -> ``Idea box``)."""
+    """The name people read for ``plugin``: what its ``plugin_title`` hook says, else one made
+    from its code name (``idea_box`` -> ``Idea box``)."""
+    for name, title in manager().each("plugin_title"):
+        if name == plugin:
+            return str(title)
     return plugin.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 

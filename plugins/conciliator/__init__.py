@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from core.content import ContentType
@@ -113,8 +113,32 @@ def register_blueprints(app):
 
 
 @hookimpl
+def audit_actions():
+    return {
+        "conciliator.case.answered": _l("Mediation case: answer sent"),
+        "conciliator.case.downloaded": _l("Mediation case: case file downloaded"),
+        "conciliator.case.file_added": _l("Mediation case: document added"),
+        "conciliator.case.invited": _l("Mediation case: service invited"),
+        "conciliator.case.note": _l("Mediation case: internal note"),
+        "conciliator.case.referred": _l("Mediation case referred by a resident"),
+        "conciliator.case.viewed": _l("Mediation case: read"),
+        "conciliator.dashboard.viewed": _l("Mediation dashboard read"),
+        "conciliator.service.added": _l("Mediation: service added"),
+        "conciliator.service.toggled": _l("Mediation: service switched on or off"),
+        "conciliator.case.erased": _l("Mediation case erased at the end of its retention"),
+        "conciliator.case.anonymised": _l("Mediation case anonymised at the end of its retention"),
+    }
+
+
+@hookimpl
+def plugin_title():
+    return _l("Mediation")
+
+
+@hookimpl
 def nav_items(user):
-    return [NavItem(_l("Mediation"), "conciliator.index", order=60)]
+    return [NavItem(_l("Mediation"), "conciliator.index", order=60, icon="scale",
+                    description=_l("A dispute with a municipal service? The mediator helps, in confidence."))]
 
 
 @hookimpl
@@ -132,7 +156,6 @@ def template_variables():
     return {
         "conciliator_outcome_label": outcome_label,
         "conciliator_format_date": format_date,
-        "conciliator_format_datetime": format_datetime,
     }
 
 

@@ -69,8 +69,9 @@ CONSULTATION = ContentType(
     label_plural=_l("Consultations"),
     model=Consultation,
     endpoint="consultation.detail",
-    services=frozenset({"workflow", "comments", "follows", "moderation", "attachments"}),
+    services=frozenset({"workflow", "comments", "follows", "moderation", "attachments", "search"}),
     workflow=WORKFLOW,
+    search_text=lambda consultation: f"{consultation.summary} {consultation.body}",
     comment_stances=True,
     comments_open=_comments_open,
     can_comment=_can_argue,
@@ -83,7 +84,7 @@ PROPOSAL = ContentType(
     label_plural=_l("Proposals"),
     model=Proposal,
     endpoint="consultation.proposal",
-    services=frozenset({"comments", "supports", "follows", "moderation"}),
+    services=frozenset({"comments", "supports", "follows", "moderation", "search"}),
     can_support=_takes_part_on_proposal,
     comments_open=_proposal_comments_open,
     can_comment=_takes_part_on_proposal,
@@ -124,8 +125,27 @@ def register_blueprints(app):
 
 
 @hookimpl
+def audit_actions():
+    return {
+        "consultation.answers_moderated": _l("Consultation: answers moderated"),
+        "consultation.created": _l("Consultation created"),
+        "consultation.outcome_saved": _l("Consultation: outcome of a proposal saved"),
+        "consultation.question_added": _l("Consultation: question added"),
+        "consultation.question_deleted": _l("Consultation: question deleted"),
+        "consultation.question_edited": _l("Consultation: question changed"),
+        "consultation.responses_exported": _l("Consultation: answers exported"),
+    }
+
+
+@hookimpl
+def plugin_title():
+    return _l("Consultations")
+
+
+@hookimpl
 def nav_items(user):
-    return [NavItem(_l("Consultations"), "consultation.index", order=20)]
+    return [NavItem(_l("Consultations"), "consultation.index", order=20, icon="messages-square",
+                    description=_l("Give your view on the city's projects, then read what was decided."))]
 
 
 @hookimpl

@@ -88,8 +88,43 @@ def register_blueprints(app):
 
 
 @hookimpl
+def audit_actions():
+    return {
+        "council_draw.answer_recorded": _l("Draw: a member's answer recorded"),
+        "council_draw.candidate_pool_changed": _l("Draw: candidates changed"),
+        "council_draw.candidate_viewed": _l("Draw: a candidate's file read"),
+        "council_draw.candidates_imported": _l("Draw: candidates imported"),
+        "council_draw.candidates_viewed": _l("Draw: list of candidates read"),
+        "council_draw.ceremony_held": _l("Draw: ceremony held"),
+        "council_draw.college_created": _l("Council: college created"),
+        "council_draw.college_deleted": _l("Council: college deleted"),
+        "council_draw.college_updated": _l("Council: college changed"),
+        "council_draw.council_created": _l("Council created"),
+        "council_draw.council_updated": _l("Council changed"),
+        "council_draw.draw_cancelled": _l("Draw cancelled"),
+        "council_draw.draw_failed": _l("Draw: chances could not be computed"),
+        "council_draw.draw_prepared": _l("Draw prepared"),
+        "council_draw.draw_published": _l("Draw published"),
+        "council_draw.draw_queued": _l("Draw: chances queued for the background worker"),
+        "council_draw.feature_created": _l("Council: quota criterion created"),
+        "council_draw.feature_deleted": _l("Council: quota criterion deleted"),
+        "council_draw.feature_updated": _l("Council: quota criterion changed"),
+        "council_draw.member_replaced": _l("Draw: member replaced from the reserve"),
+        "council_draw.member_withdrawn": _l("Draw: member withdrawn"),
+        "council_draw.personal_data_erased": _l("Council: candidates' personal data erased"),
+        "council_draw.quotas_updated": _l("Council: quotas changed"),
+    }
+
+
+@hookimpl
+def plugin_title():
+    return _l("Citizens' councils")
+
+
+@hookimpl
 def nav_items(user):
-    return [NavItem(_l("Citizens' councils"), "council_draw.index", order=30)]
+    return [NavItem(_l("Citizens' councils"), "council_draw.index", order=30, icon="users",
+                    description=_l("Volunteer for a council of residents drawn by lot."))]
 
 
 @hookimpl

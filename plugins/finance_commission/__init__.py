@@ -96,8 +96,23 @@ def template_variables():
 
 
 @hookimpl
+def audit_actions():
+    return {
+        "finance_commission.accounts_imported": _l("Finances: accounts imported"),
+        "finance_commission.accounts_replaced": _l("Finances: accounts replaced"),
+        "finance_commission.comparison_saved": _l("Finances: comparison with similar cities saved"),
+    }
+
+
+@hookimpl
+def plugin_title():
+    return _l("City finances")
+
+
+@hookimpl
 def nav_items(user):
-    return [NavItem(_l("City finances"), "finance_commission.index", order=40)]
+    return [NavItem(_l("City finances"), "finance_commission.index", order=40, icon="piggy-bank",
+                    description=_l("Where the money comes from and goes, and questions to the commission."))]
 
 
 @hookimpl

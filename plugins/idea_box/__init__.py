@@ -115,8 +115,29 @@ def register_blueprints(app):
 
 
 @hookimpl
+def audit_actions():
+    return {
+        "idea_box.campaign_added": _l("Idea box: campaign added"),
+        "idea_box.campaign_changed": _l("Idea box: campaign changed"),
+        "idea_box.campaign_deleted": _l("Idea box: campaign deleted"),
+        "idea_box.decided": _l("Idea box: decision on an idea"),
+        "idea_box.department_added": _l("Idea box: service added"),
+        "idea_box.department_deleted": _l("Idea box: service deleted"),
+        "idea_box.step_added": _l("Idea box: step added"),
+        "idea_box.step_deleted": _l("Idea box: step deleted"),
+        "idea_box.study_saved": _l("Idea box: study saved"),
+    }
+
+
+@hookimpl
+def plugin_title():
+    return _l("Idea box")
+
+
+@hookimpl
 def nav_items(user):
-    return [NavItem(_l("Idea box"), "idea_box.index", order=10)]
+    return [NavItem(_l("Idea box"), "idea_box.index", order=10, icon="lightbulb",
+                    description=_l("Propose an idea for the common good, support those of others."))]
 
 
 @hookimpl
