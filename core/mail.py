@@ -64,7 +64,8 @@ def send_mail(to: str, subject, template: str, *, locale: str | None = None, **c
     """
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
-        subject_text = str(subject)
+        # The city's name first, so that residents know at a glance who writes.
+        subject_text = f"[{current_app.config['CITY_NAME']}] {subject}"
         body_text = render_template(f"{template}.txt", **context)
         try:
             body_html = render_template(f"{template}.html", **context)
@@ -101,10 +102,19 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
+def readable(email: EmailMessage) -> str:
+    """The mail as a person reads it: its headers and its plain text decoded (links whole, not
+    cut by the quoted-printable encoding of the wire)."""
+    headers = "\n".join(f"{name}: {email[name]}" for name in ("From", "To", "Subject"))
+    body = email.get_body(preferencelist=("plain",))
+    return f"{headers}\n\n{body.get_content() if body is not None else ''}"
+
+
 def _transport(email: EmailMessage) -> None:
     config = current_app.config
     if config["MAIL_BACKEND"] == "console":
-        log.warning("Mail (console backend, not sent):\n%s", email.as_string())
+        log.warning("Mail (console backend, not sent; also on /dev/mail in development):\n%s",
+                    readable(email))
         return
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     if config.get("MAIL_USE_SSL"):

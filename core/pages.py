@@ -1,15 +1,20 @@
-"""The core's public pages: home, language switch, health check."""
+"""The core's public pages: home, language switch, the theme's colours, the favicon, health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+import re
+
+from flask import (
+    Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session,
+)
+from markupsafe import Markup, escape
 from flask_login import current_user
 from sqlalchemy import text
 
 from .extensions import db
 from .pagecache import visitor_cache
 from .plugins import manager
-from .web import safe_next
+from .web import nav_entries, safe_next
 
 bp = Blueprint("pages", __name__)
 
@@ -21,7 +26,7 @@ def home():
     for result in manager().hook.home_blocks(user=current_user):
         blocks.extend(result or [])
     blocks.sort(key=lambda block: block.order)
-    return render_template("core/home.html", blocks=blocks)
+    return render_template("core/home.html", blocks=blocks, entries=nav_entries())
 
 
 @bp.post("/language")
@@ -60,6 +65,14 @@ def _css_color(value: str, fallback: str) -> str:
     return fallback
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the site's root; a municipality overrides it in its static files."""
+    response = send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = 86400
+    return response
+
+
 @bp.get("/healthz")
 def healthz():
     """For load balancers and monitoring: the database status, as JSON."""
@@ -72,3 +85,32 @@ def healthz():
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return {"status": "ok" if status == 200 else "degraded", "database": database}, status
+
+
+@bp.get("/dev/mail")
+def dev_mail():
+    """Development sites only: the mail the site sent, newest first, decoded, its links whole
+    (the console backend sends nothing; this is where a tester reads and follows them)."""
+    if current_app.config["ENV"] != "development":
+        abort(404)
+    from .mail import OutboxMessage
+
+    messages = db.session.scalars(
+        db.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(50)
+    ).all()
+    chosen = request.args.get("id", type=int)
+    shown = next((m for m in messages if m.id == chosen), messages[0] if messages else None)
+    return render_template("core/dev_mail.html", messages=messages, shown=shown,
+                           linked_text=_linked_text)
+
+
+def _linked_text(text_: str) -> Markup:
+    """Plain text with its web addresses made links (the rest escaped)."""
+    parts = URL.split(text_)
+    return Markup("").join(
+        Markup('<a href="{0}">{0}</a>').format(part) if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
+
+
+URL = re.compile(r"(https?://[^\s<>\"]+)")

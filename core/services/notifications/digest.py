@@ -43,8 +43,7 @@ def send_digests(now: datetime | None = None) -> int:
             continue
         locale = user.locale or default_locale
         with force_locale(locale):
-            subject = _("%(site)s: your daily digest (%(count)s)",
-                        site=current_app.config["SITE_NAME"], count=len(notifications))
+            subject = _("Your daily digest (%(count)s)", count=len(notifications))
         send_mail(
             user.email,
             subject,
