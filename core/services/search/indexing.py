@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from core.content import item_title, registry, types_using
 from core.database import db, utcnow
 
-from .models import TEXT_SEARCH_CONFIG, SearchEntry, fold
+from .models import TEXT_SEARCH_CONFIG, SearchEntry, fold, stems
 
 
 def _document(item) -> tuple[str, str]:
@@ -45,7 +45,7 @@ def index_item(connection, item) -> None:
         connection.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": entry_id})
         connection.execute(
             text("INSERT INTO search_fts (rowid, document) VALUES (:id, :document)"),
-            {"id": entry_id, "document": document},
+            {"id": entry_id, "document": " ".join(stems(document))},
         )
 
 

@@ -1,13 +1,17 @@
 """The search index: one entry per item of a content type that uses search.
 
 On SQLite the entries' text is also kept in an FTS5 table, ``search_fts``, whose rowid is the
-entry's id (created and dropped with the ``search_entry`` table, below).
+entry's id (created and dropped with the ``search_entry`` table, below), as French stems
+(:func:`stems`), so that "jardins" finds "jardin" there as on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
+
+import snowballstemmer
 
 from sqlalchemy import DDL, Boolean, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -24,6 +28,23 @@ def fold(text_: str) -> str:
     """Lower-case ``text_`` and strip its accents."""
     decomposed = unicodedata.normalize("NFKD", text_ or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FRENCH = snowballstemmer.stemmer("french")
+
+
+def stems(text_: str) -> list[str]:
+    """The words of ``text_``, folded then reduced to their French stem (``jardins`` and
+    ``jardin`` both give ``jardin``), for SQLite's index and queries: PostgreSQL stems with its
+    own French configuration."""
+    result = []
+    for word in _WORD.findall(fold(text_)):
+        stem = _FRENCH.stemWord(word)
+        if len(stem) > 3 and stem[-1] in "sx":  # plurals the stemmer keeps (velos, bancs)
+            stem = stem[:-1]
+        result.append(stem)
+    return result
 
 
 class SearchEntry(db.Model):

@@ -1,7 +1,7 @@
 """Finding: the entries matching a visitor's words, best first, and the items they may see.
 
 Full-text matching uses PostgreSQL's French text search (stemming, ``websearch_to_tsquery``) or
-SQLite's FTS5 (accents folded, prefix matching). Ranking is done by the database, from what is
+SQLite's FTS5 over French stems (accents folded, the Snowball French stemmer, prefix matching). Ranking is done by the database, from what is
 stored: on PostgreSQL each entry keeps its ``tsvector`` (``search_vector``, written with the
 entry, GIN-indexed) and results are ordered by ``ts_rank`` over it; on SQLite by FTS5's
 ``bm25``. Only one page of results is read, so the cost of a search grows with the number of
@@ -10,23 +10,18 @@ matches the index finds, never with a text re-parsed per row.
 
 from __future__ import annotations
 
-import re
-
 from flask_login import current_user
 from sqlalchemy import Float, Integer, func, select, text
 
 from core.content import registry
 from core.database import db
 
-from .models import TEXT_SEARCH_CONFIG, SearchEntry, fold
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from .models import TEXT_SEARCH_CONFIG, SearchEntry, fold, stems
 
 
 def _fts5_query(terms: str) -> str:
-    """A safe FTS5 query: each word quoted, as a prefix, all required."""
-    words = _WORD.findall(fold(terms))
-    return " ".join(f'"{w}"*' for w in words)
+    """A safe FTS5 query: each word's French stem quoted, as a prefix, all required."""
+    return " ".join(f'"{stem}"*' for stem in stems(terms))
 
 
 def _match(query, terms: str, *, ranked: bool):

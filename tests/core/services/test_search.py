@@ -37,6 +37,15 @@ def test_search_folds_accents_and_matches_word_forms(client, users, make_notice)
     assert titles(client.get("/search/?q=piéton")) == ["Sécuriser la traversée des écoliers"]
 
 
+def test_a_plural_finds_the_singular_and_the_singular_the_plural(client, users, make_notice):
+    """French word forms, on SQLite as on PostgreSQL: "jardins" finds a "jardin"."""
+    make_notice(users["resident"], title="Un jardin partagé aux Coteaux", body="Des bacs à légumes")
+    make_notice(users["resident"], title="Des bancs publics", body="Pour s'asseoir à l'ombre")
+    assert titles(client.get("/search/?q=jardins")) == ["Un jardin partagé aux Coteaux"]
+    assert titles(client.get("/search/?q=banc")) == ["Des bancs publics"]
+    assert titles(client.get("/search/?q=légume")) == ["Un jardin partagé aux Coteaux"]
+
+
 def test_drafts_and_hidden_content_are_never_found(client, users, make_notice):
     make_notice(users["resident"], title="Brouillon jardin partagé", state="draft")
     hidden = make_notice(users["resident"], title="Jardin signalé")

@@ -177,3 +177,19 @@ def test_visitors_must_log_in_to_answer(client, make_consultation):
     response = client.get(f"/consultations/{consultation.id}/take-part")
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
     assert "Log in to take part." in client.get(f"/consultations/{consultation.id}").text
+
+
+def test_the_site_search_finds_consultations_and_their_proposals_but_no_draft(client, make_consultation, users):
+    from core.database import db
+    from plugins.consultation.models import Proposal
+
+    open_one = make_consultation(title="Redesign of the Porte Jeune square")
+    make_consultation(state="draft", title="Secret redesign of the market hall")
+    db.session.add(Proposal(consultation_id=open_one.id, title="A shaded playground",
+                            body="Swings under the plane trees.", author_id=users["resident"].id,
+                            state="published"))
+    db.session.commit()
+    found = client.get("/search/?q=redesign").get_data(as_text=True)
+    assert "Redesign of the Porte Jeune square" in found
+    assert "Secret redesign" not in found
+    assert "A shaded playground" in client.get("/search/?q=swings").get_data(as_text=True)
