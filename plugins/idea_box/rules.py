@@ -270,3 +270,36 @@ def delete_idea(idea: Idea) -> None:
             .execution_options(synchronize_session=False)
         )
     db.session.delete(idea)
+
+
+# --- Where an idea stands ------------------------------------------------------------------------
+
+
+def life_steps(idea: Idea, records) -> list[tuple[str, str, str]]:
+    """The phases of ``idea``'s life for the ``phases`` component: ``(name, date, status)`` with
+    status "done", "current" or "next", from its recorded moves (``records``, oldest first)."""
+    reached = {}
+    for record in records:
+        reached.setdefault(record.to_state, record.created_at)
+    decided = next((state for state in ("accepted", "rejected", "merged") if state in reached), None)
+    decision_name = {"rejected": _("Not retained"), "merged": _("Merged")}.get(decided, _("The city's answer"))
+    steps = [
+        (_("Proposed"), idea.published_at, ("published",)),
+        (_("Selected for study"), reached.get("eligible"), ("eligible",)),
+        (_("Studied"), reached.get("under_study"), ("under_study",)),
+        (decision_name, reached.get(decided) if decided else None, ("accepted", "rejected", "merged")),
+    ]
+    if decided in (None, "accepted"):
+        steps.append((_("Carried out"), reached.get("implemented") or reached.get("in_progress"),
+                      ("in_progress", "implemented")))
+    current = next((index for index, (_name, _when, states) in enumerate(steps) if idea.state in states), None)
+    shown = []
+    for index, (name, when, states) in enumerate(steps):
+        if idea.state == "implemented" or (current is not None and index < current):
+            status = "done"
+        elif index == current:
+            status = "current"
+        else:
+            status = "next"
+        shown.append((name, format_date(when, "medium") if when is not None and status != "next" else "", status))
+    return shown

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import BigInteger, case, cast, select
 from sqlalchemy.orm import lazyload
 
-from core.services.attachments import AttachmentRefused, attachments_of, save_upload
+from core.services.attachments import AttachmentRefused, attachments_of, cover_images, save_upload
 from core.database import db
 from core.declarations import HomeBlock
 from core.pagecache import skip_visitor_cache, visitor_cache
@@ -26,13 +26,13 @@ from core.permissions import get_or_404, login_required
 from core.services.search import fold, matching_ids
 from core.services.supports import preload_supports
 from core.taxonomy import category_choices, neighbourhood_choices
-from core.workflows import TransitionRefused, apply, start
+from core.workflows import TransitionRefused, apply, start, timeline
 from core.web import whole_number
 
 from .forms import IdeaForm
 from .models import Idea, ImplementationStep
 from .rules import (
-    campaign_mode, current_campaign, delete_idea, moderation_before, next_campaign,
+    campaign_mode, current_campaign, delete_idea, life_steps, moderation_before, next_campaign,
     submissions_closed_message, submissions_open, today,
 )
 from .workflow import ACCEPTED, DECIDED, IN_STUDY, OPEN_FOR_SUPPORT, PUBLIC_STATES, WORKFLOW
@@ -113,14 +113,17 @@ def index():
     per_page = min(max(int_arg("per_page") or PER_PAGE, 1), MAX_PER_PAGE)
     page = db.paginate(_ordered(query, filters["sort"]), page=int_arg("page") or 1,
                        per_page=per_page, error_out=False)
-    # One query tells which ideas of the page the visitor supports (none per idea).
+    # One query tells which ideas of the page the visitor supports (none per idea), one their
+    # cover images.
     preload_supports(current_user, page.items)
+    covers = cover_images(page.items)
     link_args = {key: value for key, value in filters.items() if value}
     if per_page != PER_PAGE:
         link_args["per_page"] = per_page
     return render_template(
         "idea_box/index.html",
         page=page,
+        covers=covers,
         filters=filters,
         link_args=link_args,
         neighbourhoods=neighbourhood_choices(_("All neighbourhoods")),
@@ -172,6 +175,7 @@ def detail(id: int):
         images=[f for f in files if f.id not in step_photo_ids],
         step_photos={f.id: f for f in files if f.id in step_photo_ids},
         merged_from=merged_from,
+        steps_of_life=life_steps(idea, timeline(idea)) if idea.is_public else [],
         show_study=idea.state in DECIDED + ACCEPTED and idea.study is not None,
         show_implementation=show_implementation,
         can_submit=submissions_open(),
@@ -359,5 +363,6 @@ def home_block() -> HomeBlock:
         public_ideas().where(Idea.state.in_(OPEN_FOR_SUPPORT))
         .order_by(Idea.support_count.desc(), Idea.id.desc()).limit(3)
     ).all()
-    html = render_template("idea_box/_home_block.html", ideas=ideas, can_submit=submissions_open())
+    html = render_template("idea_box/_home_block.html", ideas=ideas, covers=cover_images(ideas),
+                           can_submit=submissions_open())
     return HomeBlock(Markup(html), order=20)

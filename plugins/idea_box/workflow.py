@@ -9,6 +9,7 @@ another idea) through the core's answers service; an accepted idea is followed u
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core.content import AUTHOR, SYSTEM, State, Transition, Workflow
 
@@ -38,7 +39,7 @@ WORKFLOW = Workflow(
         State("published", _l("Open for support")),
         State("eligible", _l("Selected for study")),
         State("under_study", _l("Under study")),
-        State("accepted", _l("Accepted")),
+        State("accepted", lazy_pgettext("idea", "Accepted")),
         State("rejected", _l("Not retained")),
         State("merged", _l("Merged into another idea")),
         State("in_progress", _l("Being carried out")),
