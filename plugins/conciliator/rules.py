@@ -125,7 +125,8 @@ def deadline_of(case: Case, key: str) -> datetime | None:
 def deadlines(case: Case) -> list[Deadline]:
     """The case's deadlines in order, with whether each was met."""
     done = {
-        "acknowledgement": case.acknowledged_at is not None,
+        # A case a conciliator has already moved on was opened, even if the move came first.
+        "acknowledgement": case.acknowledged_at is not None or case.state != "received",
         "admissibility": case.decided_at is not None or case.state != "received",
         "answer": case.state == "closed",
     }
@@ -187,7 +188,8 @@ def decide(case: Case, name: str, user, comment: str = "") -> WorkflowRecord:
     """
     record = apply(case, name, user, comment, record_audit=False)
     note_decision(case, name)
-    audit(f"conciliator.case.{name}", case, summary=f"{case.reference}: {record.from_state} → {case.state}")
+    audit(f"conciliator.case.{name}", case, summary=case.reference, from_state=record.from_state,
+          to_state=case.state)
     if name == "reject" and case.author is not None:
         send_mail(case.author.email,
                   _l("Your mediation case %(reference)s cannot be handled", reference=case.reference),

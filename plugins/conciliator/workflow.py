@@ -10,6 +10,7 @@ is public: a case is seen only by its resident, the conciliators and the staff i
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core.content import AUTHOR, State, Transition, Workflow
 
@@ -34,7 +35,7 @@ WORKFLOW = Workflow(
         State("admissible", _l("Admissible"), public=False),
         State("inadmissible", _l("Inadmissible"), public=False),
         State("in_progress", _l("In progress"), public=False),
-        State("closed", _l("Closed"), public=False),
+        State("closed", lazy_pgettext("mediation case", "Closed"), public=False),
     ),
     initial="received",
     transitions=(

@@ -11,6 +11,7 @@ publish its results and, once written, the decision.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core.content import SYSTEM, State, Transition, Workflow
 
@@ -39,7 +40,7 @@ WORKFLOW = Workflow(
         State("draft", _l("Draft"), public=False),
         State("upcoming", _l("Upcoming")),
         State("open", _l("Open")),
-        State("closed", _l("Closed")),
+        State("closed", lazy_pgettext("consultation", "Closed")),
         State("results_published", _l("Results published")),
         State("decision_published", _l("Decision published")),
     ),

@@ -367,7 +367,7 @@ def invite(member: Member) -> None:
     link = _absolute(url_for("council_draw.respond", token=token))
     send_mail(
         candidate.email,
-        _l("You have been drawn for the citizens' council %(council)s", council=council.name),
+        _l("You have been drawn for “%(council)s”", council=council.name),
         "council_draw/mail/invitation",
         name=candidate.full_name, council=council, college=member.college, link=link,
         replacement=member.replaces_id is not None,

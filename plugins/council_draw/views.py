@@ -10,12 +10,14 @@ the same ``/councils/`` addresses.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from core.services.bodies import register_pages
 from core.database import db, utcnow
@@ -74,7 +76,21 @@ def council(id: int):
     draw = council.current_draw
     public_draw = draw if draw is not None and draw.is_public else None
     return render_template("council_draw/council.html", council=council, draw=public_draw,
-                           body=council.body, today=today())
+                           body=council.body, today=today(), application=_own_application(council))
+
+
+def _own_application(council: Council) -> Candidate | None:
+    """The application the person reading has made to ``council``: theirs if signed in, or the
+    one made from this browser (the id is kept in the session after the form)."""
+    if current_user.is_authenticated:
+        mine = db.session.scalars(select(Candidate).where(
+            Candidate.council_id == council.id,
+            (Candidate.user_id == current_user.id) | (Candidate.email == current_user.email.lower()),
+        )).first()
+        if mine is not None:
+            return mine
+    applied = session.get("council_applications", {}).get(str(council.id))
+    return db.session.get(Candidate, applied) if applied else None
 
 
 @bp.route("/<int:id>/apply", methods=["GET", "POST"])
@@ -91,11 +107,13 @@ def apply(id: int):
         db.session.add(candidate)
         db.session.flush()
         refresh_flags(council, candidates_of(council))
-        send_mail(candidate.email, _("Your application to the citizens' council %(council)s",
+        send_mail(candidate.email, _("Your application to “%(council)s”",
                                      council=council.name),
                   "council_draw/mail/application", name=candidate.full_name, council=council,
                   retention=retention_text(council))
         db.session.commit()
+        session["council_applications"] = {**session.get("council_applications", {}),
+                                           str(council.id): candidate.id}
         flash(_("Thank you! Your application is recorded; a confirmation was sent to %(email)s.",
                 email=candidate.email), "success")
         return redirect(url_for("council_draw.council", id=council.id))
@@ -146,8 +164,10 @@ def draw(id: int, draw_id: int):
         key: {pseudonym: rank for rank, pseudonym in enumerate(outcome.get("reserve", []), start=1)}
         for key, outcome in (draw.record.get("result") or {}).items()
     }
+    published = draw.record.get("published_at")
     return render_template("council_draw/draw.html", council=draw.council, draw=draw,
                            record=draw.record, labels=_labels(draw.council),
+                           published_at=datetime.fromisoformat(published) if published else None,
                            replacements=replacements, reserve_ranks=reserve_ranks)
 
 
@@ -177,7 +197,7 @@ def respond(token: str):
         else:
             db.session.commit()
             flash(_("Thank you: you are now a member of the council.") if accept else
-                  _("Your answer is recorded: someone from the reserve list will take your seat."),
+                  _("Your answer is recorded. The council's team will now invite the next person on the reserve list in your place."),
                   "success")
         return redirect(url_for("council_draw.respond", token=token))
     return render_template("council_draw/respond.html", member=member, form=form,

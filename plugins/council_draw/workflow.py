@@ -19,6 +19,7 @@ declines; one who accepted may later withdraw.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core.content import AUTHOR, SYSTEM, State, Transition, Workflow
 
@@ -52,9 +53,9 @@ MEMBER_LIFE = Workflow(
     states=(
         State("reserve", _l("On the reserve list")),
         State("invited", _l("Invited, no answer yet")),
-        State("accepted", _l("Accepted")),
-        State("declined", _l("Declined")),
-        State("withdrawn", _l("Withdrew")),
+        State("accepted", lazy_pgettext("draw member", "Accepted")),
+        State("declined", lazy_pgettext("draw member", "Declined")),
+        State("withdrawn", lazy_pgettext("draw member", "Withdrew")),
     ),
     initial="reserve",
     transitions=(

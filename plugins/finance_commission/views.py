@@ -73,14 +73,18 @@ def commission():
 @bp.get("/")
 @visitor_cache
 def index():
-    """The latest year's indicators, the commission, the latest questions."""
+    """The latest year's indicators and where its hundred euros went, the commission, the
+    latest questions."""
     latest = latest_row()
     questions = db.session.scalars(
         _public_questions().order_by(Question.published_at.desc(), Question.id.desc()).limit(5)
     ).all()
+    available = years()
+    shares = [(str(FUNCTION_LABELS.get(key, key)), share)
+              for key, share in hundred_euros(available[-1])] if available else []
     return render_template("finance_commission/index.html", latest=latest, indicators=INDICATORS,
-                           body=commission(), questions=questions,
-                           owner=NAME)
+                           body=commission(), questions=questions, shares=shares,
+                           shares_year=available[-1].year if available else None, owner=NAME)
 
 
 @bp.get("/indicators/<key>")

@@ -45,7 +45,7 @@ def test_staff_answer_is_published_and_followers_get_a_mail(client, users, login
     login(client, follower)
     page = client.get("/notifications/")
     assert "Plant trees in Rebberg square" in page.text
-    assert 'class="badge">1<' in page.text  # the unread counter in the header
+    assert 'class="badge-count">1<' in page.text  # the unread counter in the header
 
 
 def test_held_answers_are_published_together(client, users, login, make_notice, smtp):
@@ -159,9 +159,9 @@ def test_mark_notifications_read(client, users, login, make_notice):
     login(client, users["resident"])
     page = client.get("/notifications/")
     assert "Your notice was read by the mayor" in page.text
-    assert 'class="badge"' in page.text
+    assert 'class="badge-count"' in page.text
     client.post("/notifications/read")
-    assert 'class="badge"' not in client.get("/notifications/").text
+    assert 'class="badge-count"' not in client.get("/notifications/").text
 
 
 def test_a_large_audience_is_notified_by_background_jobs(app, client, users, login, make_notice,

@@ -58,7 +58,7 @@ def test_stats_page_counts_participants_and_notices_with_a_table(client, users, 
     page = client.get("/stats/")
     assert page.status_code == 200
     text = page.text
-    assert "<svg" in text and "<table>" in text
+    assert "<svg" in text and '<table class="chart-figures">' in text
     # 4 confirmed accounts from the users fixture, 2 published notices.
     assert 'class="stat-value">4<' in text
     assert 'class="stat-value">2<' in text

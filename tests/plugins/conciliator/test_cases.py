@@ -184,6 +184,22 @@ def test_the_dashboard_flags_overdue_cases(app, client, users, login, make_case,
     assert admin.get("/mediation/dashboard").status_code == 403
 
 
+def test_a_case_already_moved_on_is_not_flagged_as_not_opened(client, users, login, make_case,
+                                                             conciliator):
+    """A case declared admissible or in progress was opened, even without the opening click."""
+    from datetime import timedelta
+
+    from core.database import utcnow
+
+    recent = utcnow() - timedelta(days=6)
+    make_case(users["resident"], title="Moved on", state="in_progress", created_at=recent,
+              decided_at=recent)
+    login(client, conciliator)
+    page = client.get("/mediation/dashboard")
+    assert "Moved on" in page.text
+    assert "overdue" not in page.text.split("Moved on", 1)[1].split("</tr>", 1)[0]
+
+
 def test_staff_maintain_the_services(client, users, login):
     login(client, users["staff"])
     client.post("/mediation/services", data={"name": "Libraries"})

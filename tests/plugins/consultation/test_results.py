@@ -80,8 +80,16 @@ def test_results_are_built_from_the_answers(client, users, login, make_user, mak
     # Scale: mean of 5, 3, 4, 4.
     assert "Average: 4 (from 1 to 5)" in text
     assert _row(text, "4") == ["2", "50 %"]
-    # Charts readable without JavaScript: bars with their figures written out.
-    assert 'class="consultation-bars"' in text and "2 (50 %)" in text
+    # Charts readable without JavaScript: bars drawn in SVG, proportional, their figures written.
+    assert 'class="chart"' in text and "2 (50 %)" in text
+    def drawn(label):
+        found = re.search(rf'<span class="bar-label">{label}</span>\s*<span class="bar-track"><svg[^>]*>'
+                          r'<rect [^>]*width="([\d.]+)"', text)
+        return float(found.group(1))
+
+    # Shares of those who answered, drawn as shares of the whole track: 100 % full, 33.3 % a third.
+    assert drawn("Trees") == 100 and abs(drawn("Benches") - 33.3) < 0.1
+    assert drawn("A fountain") == 0
     # Free text: only what the staff approved.
     assert "More shade please." in text and "Jo Example" not in text
     assert "1 other answer is not published" in text

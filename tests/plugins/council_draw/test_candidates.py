@@ -233,3 +233,19 @@ def test_open_data_and_statistics_hold_no_personal_data(client, login, officer, 
     assert csv.count("\n") == 9 and "Martin" not in csv and "gender=woman" in csv
     stats = client.get("/stats/").get_data(as_text=True)
     assert "Citizens' councils drawn by lot" in stats
+
+
+def test_after_applying_the_council_page_says_so_instead_of_inviting_again(client, make_council,
+                                                                           places):
+    council = make_council()
+    page = client.get(f"/councils/{council.id}").get_data(as_text=True)
+    assert "Volunteer for this council" in page
+    client.post(f"/councils/{council.id}/apply", data={
+        "first_name": "Paul", "last_name": "Klein", "email": "paul@example.org",
+        "birth_date": "1975-06-12", "address": "8 rue", "neighbourhood": places["coteaux"].id,
+        "college": council.colleges[0].id, "feature_gender": "man", "consent": "y",
+    })
+    assert db.session.scalar(db.select(Candidate)).email == "paul@example.org"
+    page = client.get(f"/councils/{council.id}").get_data(as_text=True)
+    assert "Your application is recorded" in page
+    assert "Volunteer for this council" not in page

@@ -136,6 +136,8 @@ def test_a_replacement_keeps_the_quotas(client, login, officer, make_council, ad
     assert newcomer.id == first_woman.id, "the first woman on the reserve list"
     public = client.get(f"/councils/{council.id}/draws/{draw.id}").get_data(as_text=True)
     assert f"took the seat of {leaving.pseudonym}" in public
+    # The publication date is written in words, never as the record's timestamp.
+    assert draw.record["published_at"] not in public and "Published on" in public
 
 
 def test_when_no_reserve_keeps_the_quotas_the_page_says_which_quota_breaks(

@@ -29,7 +29,7 @@ def test_filters_by_neighbourhood_theme_and_status(client, users, make_idea, pla
     assert titles(client.get("/ideas/?status=implemented")) == ["A done idea in Dornach"]
     assert sorted(titles(client.get("/ideas/?status=open"))) == ["A cycle lane in Dornach", "Trees in Rebberg"]
     empty = client.get(f"/ideas/?category={places['nature'].id}&status=implemented")
-    assert "No idea matches these filters yet." in empty.text
+    assert "No idea matches these filters: try fewer words or another neighbourhood." in empty.text
     # Nonsense in the address is ignored, not an error.
     assert client.get("/ideas/?neighbourhood=abc&status=x&sort=y&page=-2").status_code == 200
 
@@ -107,8 +107,8 @@ def test_a_page_of_50_ideas_costs_the_same_queries_as_a_page_of_5(client, users,
     client.get("/ideas/?per_page=1")  # warm-up: the session's first queries are not the list's
     few, small = count_queries(client, "/ideas/?per_page=5")
     many, large = count_queries(client, "/ideas/?per_page=50")
-    assert small.text.count('class="card"') == 5
-    assert large.text.count('class="card"') == 50
+    assert small.text.count('class="card idea-card') == 5
+    assert large.text.count('class="card idea-card') == 50
     assert "Withdraw my support" in large.text
     assert many == few
 
@@ -119,7 +119,7 @@ def test_the_same_holds_for_a_visitor_and_the_random_order(client, users, make_i
     client.get("/ideas/?per_page=1&sort=random")
     few, _ = count_queries(client, "/ideas/?per_page=5&sort=random")
     many, large = count_queries(client, "/ideas/?per_page=50&sort=random")
-    assert large.text.count('class="card"') == 50
+    assert large.text.count('class="card idea-card') == 50
     assert many == few
 
 

@@ -91,7 +91,7 @@ def test_call_ceremony_and_replacement(app, page, new_page, officer, make_counci
     member_page.goto(link)
     axe_check(member_page)
     click(member_page, "I decline")
-    assert ui_text(member_page, "Your answer is recorded: someone from the reserve list will take your seat.") in flashes(member_page)
+    assert ui_text(member_page, "Your answer is recorded. The council's team will now invite the next person on the reserve list in your place.") in flashes(member_page)
 
     # The officer calls in the reserve list: the first woman on it takes the seat.
     officer_page.reload()

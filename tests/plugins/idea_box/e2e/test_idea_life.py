@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, pgettext
 
 from core.testing import body, links
 from core.testing.browser import log_in, ui_text
@@ -76,6 +76,12 @@ def in_language(locale: str, message: str, **variables) -> str:
         return gettext(message, **variables)
 
 
+def idea_state_in_language(locale: str, message: str) -> str:
+    """A state label that agrees with "idea" (``msgctxt "idea"``), in ``locale``."""
+    with force_locale(locale):
+        return pgettext("idea", message)
+
+
 def news_of_the_idea(locale: str, moderated: bool) -> list[str]:
     """The sentences the idea's author or a follower receives over its life, in ``locale``."""
 
@@ -88,7 +94,7 @@ def news_of_the_idea(locale: str, moderated: bool) -> list[str]:
         state("Selected for study"),
         state("Under study"),
         in_language(locale, "The city has answered “%(title)s”: %(state)s.", title=TITLE,
-                    state=in_language(locale, "Accepted")),
+                    state=idea_state_in_language(locale, "Accepted")),
         in_language(locale, "New step for “%(title)s”: %(step)s (%(progress)s%% done).", title=TITLE,
                     step=FIRST_STEP, progress=40),
         in_language(locale, "“%(title)s” is done: %(step)s.", title=TITLE, step=LAST_STEP),
