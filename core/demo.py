@@ -37,10 +37,10 @@ CATEGORIES = [
 
 # (role, e-mail, display name); residents get a neighbourhood.
 ACCOUNTS = [
-    ("admin", "admin@demo.civique.fr", "Claire Administratrice"),
-    ("staff", "agent@demo.civique.fr", "Karim Agent municipal"),
-    ("moderator", "moderation@demo.civique.fr", "Sophie Modératrice"),
-    ("resident", "habitant@demo.civique.fr", "Lucas Habitant"),
+    ("admin", "admin@demo.civique.fr", "Claire Meyer"),
+    ("staff", "agent@demo.civique.fr", "Karim Benali"),
+    ("moderator", "moderation@demo.civique.fr", "Sophie Haas"),
+    ("resident", "habitant@demo.civique.fr", "Lucas Weber"),
 ]
 
 RESIDENTS = [

@@ -55,7 +55,22 @@ CONSULTATIONS = [
         "body": "La place de la Porte Jeune est un lieu de passage important entre le centre historique et la "
                 "gare.\n\nLe budget de 1,2 million d'euros est voté ; **l'aménagement reste à définir** avec vous.",
         "offset": (-10, 20), "state": "open", "questions": SQUARE_QUESTIONS, "neighbourhoods": [],
-        "eligibility": EVERYONE, "proposals": True, "arguments": True,
+        "eligibility": EVERYONE, "proposals": [
+            ("Un marché de producteurs le samedi",
+             "Installer un petit marché de producteurs locaux le samedi matin sur la place."),
+            ("Des toilettes publiques accessibles",
+             "Il manque des toilettes publiques accessibles à tous entre la gare et le centre."),
+            ("Un abri pour les vélos",
+             "Un abri sécurisé pour les vélos près de l'arrêt de tram encouragerait à venir à vélo."),
+        ],
+        "texts": ["Pensez aux personnes âgées et aux poussettes : des bancs à l'ombre.",
+                  "Plus de verdure, s'il vous plaît ! La place est un four en été.",
+                  "Gardez de la place pour le marché de Noël.", "Merci de nous consulter."],
+        "arguments": [
+            ("Un réaménagement attendu depuis longtemps : la place est triste et peu sûre le soir.", "for"),
+            ("Le coût me paraît élevé alors que d'autres quartiers attendent des travaux plus urgents.",
+             "against"),
+        ],
     },
     {
         "title": "Une pause méridienne repensée à l'école du Rebberg",
@@ -65,32 +80,49 @@ CONSULTATIONS = [
                 "ateliers sportifs et culturels.",
         "offset": (-60, -30), "state": "results_published", "questions": SCHOOL_QUESTIONS,
         "neighbourhoods": ["Rebberg", "Centre historique", "Fonderie", "Dornach", "Bourtzwiller"],
-        "eligibility": RESIDENTS, "proposals": True, "arguments": False,
+        "eligibility": RESIDENTS, "proposals": [
+            ("Un atelier de théâtre le jeudi",
+             "Une compagnie du quartier pourrait animer un atelier de théâtre pour les CM1 et CM2."),
+            ("Un coin calme pour lire",
+             "Tous les enfants n'ont pas envie de courir : une salle de lecture avec la médiathèque."),
+            ("Du sport avec les clubs du Rebberg",
+             "Les clubs de basket et de judo du quartier proposent d'encadrer des séances d'initiation."),
+        ],
+        "texts": ["Un atelier de théâtre serait formidable.", "Du jardinage dans la cour.",
+                  "Des échecs avec les grands-parents du quartier.", "Une chorale."],
+        "arguments": [],
     },
     {
         "title": "Les horaires du tram ligne 2",
         "summary": "Faut-il avancer le premier tram de la ligne 2 le matin ? Vous avez répondu, la Ville a décidé.",
         "body": "Plusieurs usagers travaillant tôt ont demandé un premier départ avant 5 h.",
         "offset": (-120, -90), "state": "decision_published", "questions": TRAM_QUESTIONS,
-        "neighbourhoods": [], "eligibility": EVERYONE, "proposals": True, "arguments": True,
+        "neighbourhoods": [], "eligibility": EVERYONE, "proposals": [
+            ("Un premier départ à 5 h en semaine",
+             "Les équipes du matin de l'hôpital Émile-Muller commencent à 6 h : un tram à 5 h suffirait."),
+            ("Un tram toutes les 10 minutes avant 7 h",
+             "Entre 5 h 30 et 7 h, un tram toutes les 20 minutes ne suffit pas : les rames sont pleines."),
+            ("Le même horaire le dimanche",
+             "Ceux qui travaillent le dimanche ont aussi besoin d'un premier tram tôt."),
+        ],
+        "texts": [],
+        "arguments": [
+            ("Indispensable pour ceux qui commencent tôt : aujourd'hui il faut venir en voiture.", "for"),
+            ("Un départ si tôt coûtera cher pour très peu de voyageurs.", "against"),
+        ],
+        "outcomes": [
+            ("taken", "Dès la rentrée, le premier tram partira à 5 h du lundi au samedi."),
+            ("partly_taken", "Un tram toutes les 15 minutes entre 6 h et 7 h ; toutes les 10 minutes "
+                             "demanderait deux rames de plus."),
+            ("not_taken", "Trop peu de voyageurs le dimanche à cette heure : l'horaire actuel est gardé, "
+                          "la question sera revue dans un an."),
+        ],
         "synthesis": "Une large majorité des répondants souhaite un premier départ à 5 h. Plusieurs "
                      "salariés de l'hôpital ont demandé une correspondance avec les bus de nuit.",
         "decision": "Dès la rentrée, le premier tram de la ligne 2 partira à **5 h** du lundi au samedi. "
                     "Une correspondance avec la ligne de bus de nuit sera étudiée avec Soléa.",
     },
 ]
-
-PROPOSALS = [
-    ("Un marché de producteurs le samedi", "Installer un petit marché de producteurs locaux le samedi matin sur la place."),
-    ("Des toilettes publiques accessibles", "Il manque des toilettes publiques accessibles à tous entre la gare et le centre."),
-    ("Un abri pour les vélos", "Un abri sécurisé pour les vélos près de l'arrêt de tram encouragerait à venir à vélo."),
-]
-
-ARGUMENTS = [
-    ("Un réaménagement attendu depuis longtemps : la place est triste et peu sûre le soir.", "for"),
-    ("Le coût me paraît élevé alors que d'autres quartiers attendent des travaux plus urgents.", "against"),
-]
-
 
 @hookimpl
 def load_demo_data(demo) -> None:
@@ -105,8 +137,8 @@ def load_demo_data(demo) -> None:
         consultation = Consultation(
             title=spec["title"], summary=spec["summary"], body=spec["body"], author_id=staff.id,
             opens_on=today() - timedelta(days=1), closes_on=today() + timedelta(days=1),
-            eligibility=spec["eligibility"], has_questionnaire=True, has_proposals=spec["proposals"],
-            has_arguments=spec["arguments"],
+            eligibility=spec["eligibility"], has_questionnaire=True, has_proposals=bool(spec["proposals"]),
+            has_arguments=bool(spec["arguments"]),
             neighbourhoods=[by_name[name] for name in spec["neighbourhoods"] if name in by_name],
         )
         start(consultation)
@@ -124,10 +156,10 @@ def load_demo_data(demo) -> None:
         eligible = [r for r in demo.residents
                     if spec["eligibility"] == EVERYONE or r.neighbourhood in consultation.neighbourhoods]
         for resident in eligible[:14]:
-            _answer(consultation, resident, rng)
+            _answer(consultation, resident, rng, spec["texts"])
         proposals = []
         if spec["proposals"]:
-            for index, (title, body) in enumerate(PROPOSALS):
+            for index, (title, body) in enumerate(spec["proposals"]):
                 author = eligible[index % len(eligible)]
                 proposal = Proposal(consultation_id=consultation.id, title=title, body=body,
                                     author_id=author.id, state="published")
@@ -139,12 +171,13 @@ def load_demo_data(demo) -> None:
                     if resident.id != proposal.author_id:
                         add(resident, proposal)
         if spec["arguments"]:
-            for (text, stance), resident in zip(ARGUMENTS, eligible[-2:]):
+            for (text, stance), resident in zip(spec["arguments"], eligible[-2:]):
                 post_comment(consultation, resident, text, stance=stance)
         opens, closes = spec["offset"]
         consultation.opens_on = today() + timedelta(days=opens)
         consultation.closes_on = today() + timedelta(days=closes)
         if spec["state"] == "open":
+            _date_the_moves(consultation)
             db.session.commit()
             continue
         move(consultation, "calendar_close", THE_SYSTEM)
@@ -154,16 +187,35 @@ def load_demo_data(demo) -> None:
         if spec["state"] == "decision_published":
             consultation.synthesis = spec["synthesis"]
             consultation.decision = spec["decision"]
-            outcomes = [("taken", "Le marché s'installera un samedi sur deux dès le printemps."),
-                        ("partly_taken", "Des toilettes seront ouvertes à la gare, pas sur la place."),
-                        ("not_taken", "La place manque d'espace pour un abri ; des arceaux sont ajoutés.")]
-            for proposal, (outcome, reason) in zip(proposals, outcomes):
+            for proposal, (outcome, reason) in zip(proposals, spec["outcomes"]):
                 proposal.outcome, proposal.outcome_reason = outcome, reason
             move(consultation, "publish_decision", staff)
+        _date_the_moves(consultation)
         db.session.commit()
 
 
-def _answer(consultation, resident, rng) -> None:
+def _date_the_moves(consultation) -> None:
+    """Each recorded move of a past consultation on the day it would have happened: opened on
+    its first day, closed after its last, results a few days later, the decision after them."""
+    from datetime import datetime, time, timezone
+
+    from core.workflows import WorkflowRecord
+
+    def day(value, hour):
+        return datetime.combine(value, time(hour), tzinfo=timezone.utc)
+
+    when = {"open": day(consultation.opens_on, 8), "calendar_close": day(consultation.closes_on, 23),
+            "publish_results": day(consultation.closes_on + timedelta(days=6), 10),
+            "publish_decision": day(consultation.closes_on + timedelta(days=20), 10)}
+    for record in db.session.scalars(select(WorkflowRecord).where(
+            WorkflowRecord.content_type == consultation.content_type_name,
+            WorkflowRecord.content_id == consultation.id)):
+        if record.transition in when:
+            record.created_at = when[record.transition]
+    consultation.published_at = when["open"]
+
+
+def _answer(consultation, resident, rng, texts) -> None:
     submission = Submission()
     from .models import AnswerValue
 
@@ -181,10 +233,8 @@ def _answer(consultation, resident, rng) -> None:
         elif question.kind == SCALE:
             submission.values.append(AnswerValue(question_id=question.id,
                                                  number=rng.randint(question.scale_min, question.scale_max)))
-        elif question.kind in (SHORT_TEXT, LONG_TEXT) and rng.random() < 0.4:
-            submission.values.append(AnswerValue(question_id=question.id, text=rng.choice(
-                ["Pensez aux personnes âgées et aux poussettes.", "Plus de verdure, s'il vous plaît !",
-                 "Un atelier de théâtre serait formidable.", "Merci de nous consulter."])))
+        elif question.kind in (SHORT_TEXT, LONG_TEXT) and texts and rng.random() < 0.4:
+            submission.values.append(AnswerValue(question_id=question.id, text=rng.choice(texts)))
     save_response(consultation, resident, submission)
 
 

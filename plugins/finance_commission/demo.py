@@ -30,7 +30,7 @@ BASE = (
     ("657362", "F", "D", "65", "Subvention au CCAS", "4", 6_900_000, 0.015),
     ("66111", "F", "D", "66", "Intérêts des emprunts", "0", 2_900_000, -0.03),
     ("6811", "F", "D", "042", "Dotations aux amortissements", "0", 9_000_000, 0.01),
-    ("73111", "F", "R", "731", "Impôts directs locaux", "0", 71_000_000, 0.03),
+    ("73111", "F", "R", "731", "Impôts directs locaux", "0", 84_000_000, 0.03),
     ("7411", "F", "R", "74", "Dotation forfaitaire (DGF)", "0", 19_800_000, -0.01),
     ("74123", "F", "R", "74", "Dotation de solidarité urbaine", "0", 9_600_000, 0.02),
     ("7066", "F", "R", "70", "Redevances des services", "3", 12_100_000, 0.025),
@@ -70,7 +70,7 @@ def load_demo_data(demo) -> None:
     add_member(body, "Claire Dubois", "elected", "Présidente, adjointe aux finances")
     add_member(body, "Jean Lambert", "elected", "Conseiller municipal d'opposition")
     for resident in demo.residents[1:6]:
-        add_member(body, resident.display_name, "resident", "Membre", user=resident)
+        add_member(body, resident.display_name, "resident", "membre", user=resident)
     now = utcnow()
     for months_ago, title in ((8, "Présentation du compte administratif"), (4, "Orientations budgétaires"),
                               (1, "Examen du budget primitif")):
