@@ -31,7 +31,7 @@ def source_messages(tmp_path_factory):
         pot = tmp_path_factory.mktemp("pot") / "messages.pot"
         subprocess.run(
             [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(mapping),
-             "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--no-location",
+             "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2", "--no-location",
              "-o", str(pot), "."],
             cwd=source, check=True, capture_output=True,
         )
@@ -83,3 +83,22 @@ def test_placeholders_are_kept_in_translations():
                     if string and set(placeholder.findall(string)) - expected:
                         problems.append(f"{name}/{locale}: {message.id!r} -> {string!r}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", ("fr", "de"))
+def test_no_two_catalogs_translate_one_string_differently(locale):
+    """The catalogs are merged into one: a string two of them translate differently is shown in
+    one's words on the other's pages ("Accepté" beside "Réalisée" for an idea). Give a string
+    whose translation depends on what it speaks of a context (``pgettext("idea", "Accepted")``),
+    and say the same thing the same way elsewhere."""
+    translations: dict = {}
+    for name in CATALOGS:
+        for message in catalog(name, locale):
+            if message.id and message.string:
+                key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
+                translations.setdefault(key, {})[name] = message.string
+    clashes = [
+        f"{key[1]!r}{' (context ' + key[0] + ')' if key[0] else ''}: " + "; ".join(f"{n}: {s!r}" for n, s in by.items())
+        for key, by in translations.items() if len({str(s) for s in by.values()}) > 1
+    ]
+    assert not clashes, f"{locale}: {len(clashes)} strings translated differently:\n" + "\n".join(clashes)
