@@ -9,13 +9,14 @@ FLASK  := $(BIN)/flask --app core
 NODE_TOOLS := .cache/node
 AXE    := $(NODE_TOOLS)/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test test-sqlite test-postgresql venv install translations compile-translations bench clean help
+.PHONY: demo test test-sqlite test-postgresql venv install translations compile-translations bench screenshots clean help
 
 help:
 	@echo "make demo          set up, load the demo city and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test          set up and run every test (SQLite, then PostgreSQL when configured)"
 	@echo "make translations  extract strings and update the fr/en/de catalogs"
 	@echo "make bench         run the benchmarks (never part of make test)"
+	@echo "make screenshots   a picture of every page of the demo city, at 320 and 1280 px (screenshots/)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,17 +55,18 @@ demo: $(VENV)/.installed compile-translations
 		$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 # The whole suite: SQLite always; PostgreSQL too when CIVIQUE_TEST_POSTGRESQL_URL is set
-# (.ci/run sets it). Browser tests run when a Chromium is found (required when CI=true).
+# (.ci/run sets it), both legs at once (one per core; each leg's output printed whole when it
+# ends). Browser tests run when a Chromium is found (required when CI=true).
 test: $(VENV)/.installed compile-translations $(AXE)
 	@chromium="$${CIVIQUE_CHROMIUM:-$$(command -v /usr/bin/chromium chromium chromium-browser 2>/dev/null | head -n 1)}"; \
 	if [ -z "$$chromium" ] || [ ! -x "$$chromium" ]; then \
 		echo "!!! Browser tests (tests/e2e) SKIPPED: no Chromium found. Install Debian's chromium or set CIVIQUE_CHROMIUM."; \
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 	fi
-	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$CIVIQUE_TEST_POSTGRESQL_URL" ]; then \
-		$(MAKE) --no-print-directory test-postgresql; \
+		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql; \
 	else \
+		$(MAKE) --no-print-directory test-sqlite || exit 1; \
 		echo "!!! PostgreSQL leg SKIPPED: set CIVIQUE_TEST_POSTGRESQL_URL (bash .ci/run does) to run it."; \
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 	fi
@@ -80,11 +82,11 @@ test-postgresql: $(VENV)/.installed
 # Extract the strings and update the catalogs: the core's (translations/) and each built-in
 # plugin's own (plugins/<name>/translations/). English is filled from the English source strings;
 # French and German are translated by people (tests fail on an empty or fuzzy entry).
-EXTRACT := $(BIN)/pybabel extract -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output --project Civique
+EXTRACT := $(BIN)/pybabel extract -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output --project Civique
 
 translations: $(VENV)/.installed
 	$(EXTRACT) -F babel.cfg -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/python tools/fill_english_catalog.py translations/en/LC_MESSAGES/messages.po
 	@for plugin in plugins/*/; do \
 		[ -f "$$plugin/__init__.py" ] || continue; \
@@ -92,7 +94,7 @@ translations: $(VENV)/.installed
 		(cd "$$plugin" && $(CURDIR)/$(EXTRACT) -F $(CURDIR)/babel-plugin.cfg -o translations/messages.pot .) || exit 1; \
 		for lang in fr en de; do \
 			if [ -f "$$plugin/translations/$$lang/LC_MESSAGES/messages.po" ]; then \
-				$(BIN)/pybabel update -i "$$plugin/translations/messages.pot" -d "$$plugin/translations" -l $$lang --no-fuzzy-matching --ignore-obsolete || exit 1; \
+				$(BIN)/pybabel update -i "$$plugin/translations/messages.pot" -d "$$plugin/translations" -l $$lang --no-fuzzy-matching --ignore-obsolete -w 100 || exit 1; \
 			else \
 				$(BIN)/pybabel init -i "$$plugin/translations/messages.pot" -d "$$plugin/translations" -l $$lang || exit 1; \
 			fi; \
@@ -101,10 +103,15 @@ translations: $(VENV)/.installed
 	done
 	$(MAKE) --no-print-directory compile-translations
 
+# A full-page picture of every page of the demo city, as a visitor and as each role, at 320 px
+# and 1280 px, in screenshots/ (Debian's chromium; see tools/screenshots.py).
+screenshots: $(VENV)/.installed compile-translations
+	$(BIN)/python tools/screenshots.py $(SCREENSHOTS_ARGS)
+
 bench: $(VENV)/.installed
 	@$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet -e ".[bench]"
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache build dist *.egg-info
+	rm -rf $(VENV) .cache .pytest_cache build dist *.egg-info screenshots

@@ -125,9 +125,15 @@ def add_places(neighbourhoods: dict[str, str] | None = None,
 def redis_url_for_tests(what: str) -> str:
     """The Redis of the tests (``CIVIQUE_TEST_REDIS_URL``) for tests of ``what`` kept in Redis.
 
-    Without that variable the test is skipped, loudly; when ``CI=true`` it fails instead.
+    Without that variable the test is skipped, loudly; when ``CI=true`` it fails instead. The
+    PostgreSQL leg of the suite uses the next Redis database number (15 -> 0), so that the two
+    legs of ``make test`` can run at the same time without emptying each other's.
     """
     url = os.environ.get("CIVIQUE_TEST_REDIS_URL")
+    if url and database_kind() == "postgresql":
+        base, _slash, number = url.rpartition("/")
+        if number.isdigit():
+            url = f"{base}/{(int(number) + 1) % 16}"
     if not url:
         message = (
             f"CIVIQUE_TEST_REDIS_URL is not set: {what} stored in Redis are NOT TESTED. "
