@@ -256,7 +256,7 @@ def reset_password(token: str):
 # --- The account page --------------------------------------------------------------------------
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"], strict_slashes=False)
 @login_required
 def account():
     """The account page: public name, neighbourhood, language and e-mail notifications."""

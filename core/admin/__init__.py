@@ -17,9 +17,9 @@ def register_blueprints(app):
 
 @hookimpl
 def template_variables():
-    from .views import visible_pages
+    from .views import may_open_the_administration, visible_pages
 
-    return {"admin_pages": visible_pages}
+    return {"admin_pages": visible_pages, "may_open_the_administration": may_open_the_administration}
 
 
 @hookimpl

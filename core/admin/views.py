@@ -30,7 +30,8 @@ from ..demo import slugify
 from ..events import RoleChanged, emit
 from ..pagecache import expire_visitor_pages
 from ..permissions import (
-    PermissionOverride, all_permissions, all_roles, forget_grants, grants, permission_required,
+    PermissionOverride, all_permissions, all_roles, forget_grants, grants, login_required,
+    permission_required,
 )
 from ..plugins import collect, manager
 from ..settings import SettingValue, declared_settings, get_setting, save_setting
@@ -61,10 +62,19 @@ def page_number() -> int:
     return whole_number(request.args.get("page"), 0) or 1
 
 
+def may_open_the_administration() -> bool:
+    """Whether the current user may open the administration home: holders of
+    ``admin.access``, and anyone who may open one of its pages (a council officer, say)."""
+    return current_user.is_authenticated and (current_user.can("admin.access")
+                                              or bool(visible_pages()))
+
+
 @bp.get("/")
-@permission_required("admin.access")
+@login_required
 def index():
     """The administration home: the pages this person may open."""
+    if not may_open_the_administration():
+        abort(403)
     return render_template("admin/index.html", pages=visible_pages())
 
 

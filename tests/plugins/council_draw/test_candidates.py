@@ -249,3 +249,16 @@ def test_after_applying_the_council_page_says_so_instead_of_inviting_again(clien
     page = client.get(f"/councils/{council.id}").get_data(as_text=True)
     assert "Your application is recorded" in page
     assert "Volunteer for this council" not in page
+
+
+def test_the_council_officer_reaches_the_councils_pages_from_the_administration(client, login, officer,
+                                                                               users):
+    login(client, officer)
+    home = client.get("/")
+    assert 'href="/admin/"' in home.get_data(as_text=True), "the header links the administration"
+    admin = client.get("/admin/")
+    assert admin.status_code == 200 and 'href="/councils/manage/"' in admin.get_data(as_text=True)
+    resident = client.application.test_client()
+    login(resident, users["resident"])
+    assert resident.get("/admin/").status_code == 403
+    assert 'href="/admin/"' not in resident.get("/").get_data(as_text=True)
