@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request, session
-from flask_babel import format_currency, format_date, format_time, gettext
+from flask_babel import format_currency, format_date, format_time, get_locale, gettext
 from flask_login import current_user
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,27 @@ def euros(amount) -> str:
     return format_currency(amount, "EUR")
 
 
+_FIRST_OF_THE_MONTH = re.compile(r"(?<!\d)1 (?=[^\W\d])")
+
+
+def date_text(value, style: str = "medium") -> str:
+    """A date in the reader's language (Babel), the French way for the first of a month:
+    ``1er mars 2030``, not ``1 mars 2030``."""
+    if value is None:
+        return ""
+    written = format_date(value, style)
+    if getattr(value, "day", None) == 1 and str(get_locale() or "").startswith("fr"):
+        written = _FIRST_OF_THE_MONTH.sub("1er ", written, count=1)
+    return written
+
+
 def moment(value, style: str = "long") -> str:
     """A date and time as people write it, in the reader's language and the city's time zone,
     to the minute: ``mardi 4 août 2026 à 18:30`` (``long``, for a page about one thing) or
     ``4 août 2026 à 18:30`` (``short``, for lists and tables). Never seconds nor a zone name."""
     if value is None:
         return ""
-    day = format_date(value, "full" if style == "long" else "medium")
+    day = date_text(value, "full" if style == "long" else "medium")
     return gettext("%(date)s at %(time)s", date=day, time=format_time(value, "short"))
 
 

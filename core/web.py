@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from .i18n import euros, language_name, moment
+from .i18n import date_text, euros, language_name, moment
 from .markdown import render_markdown
 from .plugins import manager
 
@@ -248,6 +248,8 @@ def init_app(app, plugins) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["moment"] = moment
+    # Babel's, with the French "1er" for the first of a month.
+    app.jinja_env.filters["dateformat"] = date_text
     # Globals (not only context) so that imported macros see them without "with context":
     # the core's, then what every plugin adds through the ``template_variables`` hook.
     app.jinja_env.globals["safe_next"] = safe_next

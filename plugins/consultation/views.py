@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.services.attachments import attachments_of
+from core.services.attachments import attachments_of, cover_images
 from core.services.comments import Comment
 from core.database import db
 from core.declarations import HomeBlock
@@ -69,7 +69,8 @@ def index():
         "upcoming": sorted((c for c in rows if states[c.id] == "upcoming"), key=lambda c: c.opens_on),
         "past": [c for c in rows if states[c.id] in PAST_STATES],
     }
-    return render_template("consultation/index.html", groups=groups, workflow=WORKFLOW)
+    return render_template("consultation/index.html", groups=groups, workflow=WORKFLOW,
+                           covers=cover_images(rows))
 
 
 @bp.get("/<int:id>")
@@ -281,5 +282,5 @@ def home_block() -> HomeBlock:
                                    Consultation.opens_on <= day, Consultation.closes_on >= day)
         .order_by(Consultation.closes_on, Consultation.id).limit(3)
     ).all()
-    html = render_template("consultation/_home_block.html", consultations=rows)
+    html = render_template("consultation/_home_block.html", consultations=rows, covers=cover_images(rows))
     return HomeBlock(Markup(html), order=25)

@@ -284,7 +284,7 @@ def life_steps(idea: Idea, records) -> list[tuple[str, str, str]]:
     decided = next((state for state in ("accepted", "rejected", "merged") if state in reached), None)
     decision_name = {"rejected": _("Not retained"), "merged": _("Merged")}.get(decided, _("The city's answer"))
     steps = [
-        (_("Proposed"), idea.published_at, ("published",)),
+        (_("Open for support"), idea.published_at, ("published",)),
         (_("Selected for study"), reached.get("eligible"), ("eligible",)),
         (_("Studied"), reached.get("under_study"), ("under_study",)),
         (decision_name, reached.get(decided) if decided else None, ("accepted", "rejected", "merged")),

@@ -31,3 +31,18 @@ def test_raw_timestamps_are_seen_with_a_t_or_a_space():
     assert ISO_TIMESTAMP.findall("Publié le 2026-12-02T04:52:50+00:00")
     assert ISO_TIMESTAMP.findall("Publié le 2026-12-02 04:52:50+00:00")
     assert not ISO_TIMESTAMP.findall("Publié le 2 décembre 2026 à 05:52")
+
+
+def test_the_first_of_a_month_is_written_the_french_way(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from core.i18n import date_text
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert date_text(date(2030, 3, 1), "long") == "1er mars 2030"
+            assert date_text(date(2030, 3, 11), "long") == "11 mars 2030"
+        with force_locale("en"):
+            assert date_text(date(2030, 3, 1), "long") == "March 1, 2030"
