@@ -112,7 +112,9 @@ def _past_cases(demo, services, conciliator) -> None:
             case = Case(title=f"{subject} ({number})", body=f"{subject}. Je souhaite une solution amiable.",
                         service_id=services[service].id, author_id=author.id, state="received",
                         category_id=rng.choice(demo.categories).id if demo.categories else None,
-                        prior_complaint_date=(received - timedelta(days=40)).date(),
+                        # Inadmissible: the service was never written to first.
+                        prior_complaint_date=None if "reject" in steps
+                        else (received - timedelta(days=40)).date(),
                         prior_steps="Réclamation écrite au service.",
                         hoped_outcome="Un réexamen de ma situation.", created_at=received,
                         acknowledged_at=received + timedelta(days=2))

@@ -339,3 +339,31 @@ def test_the_listener_check_sees_what_it_must():
     )
     found = hidden_listeners(PLUGINS / "a_plugin" / "rules.py", source)
     assert [line for line, _ in found] == [2, 4, 6, 8]
+
+
+def _templates():
+    for top in ("core", "plugins"):
+        yield from sorted((ROOT / top).rglob("*.html"))
+
+
+def test_no_template_carries_an_inline_style_the_csp_would_block():
+    """The Content-Security-Policy forbids inline styles: a ``style`` attribute or element in a
+    template is drawn wrong in every browser (bars at full width, say)."""
+    import re
+
+    offending = [
+        str(path.relative_to(ROOT)) for path in _templates()
+        if re.search(r"<style\b|\sstyle=", path.read_text(encoding="utf-8"))
+    ]
+    assert not offending, f"inline styles: {offending}"
+
+
+def test_every_table_can_scroll_sideways_on_a_phone():
+    """A table wider than a 320 px screen scrolls inside its ``table-scroll`` wrapper, never the
+    whole page (WCAG 1.4.10)."""
+    unwrapped = []
+    for path in _templates():
+        text = path.read_text(encoding="utf-8")
+        if text.count("<table") > text.count('class="table-scroll"'):
+            unwrapped.append(str(path.relative_to(ROOT)))
+    assert not unwrapped, f"tables outside a table-scroll wrapper: {unwrapped}"
