@@ -23,6 +23,14 @@ class Defaults:
     ENV = "production"
     SECRET_KEY = DEFAULT_SECRET_KEY
 
+    # Maps (core.services.maps): the tile server, its credit, where maps open when no
+    # neighbourhood is drawn ("latitude,longitude") and how close. The tile server's origin is
+    # added to the Content-Security-Policy; it sees the visitors' addresses, as any image host.
+    MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILES_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    MAP_CENTRE = None
+    MAP_ZOOM = 13
+
     # Database: SQLite in the instance folder unless CIVIQUE_DATABASE_URL says otherwise.
     DATABASE_URL = None
 

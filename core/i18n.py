@@ -86,6 +86,13 @@ def euros(amount) -> str:
 _FIRST_OF_THE_MONTH = re.compile(r"(?<!\d)1 (?=[^\W\d])")
 
 
+def coordinate(value) -> str:
+    """A latitude or a longitude in the reader's language (47,74667 in French)."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="#0.#####")
+
+
 def date_text(value, style: str = "medium") -> str:
     """A date in the reader's language (Babel), the French way for the first of a month:
     ``1er mars 2030``, not ``1 mars 2030``."""

@@ -33,7 +33,7 @@ CONFIGURATION = "(configuration)"
 # The core services (core/services/<name>/), in the order their hooks are registered.
 SERVICES = (
     "answers", "attachments", "audit", "bodies", "comments", "follows", "moderation",
-    "legal", "notifications", "opendata", "search", "stats", "supports",
+    "legal", "maps", "notifications", "opendata", "search", "stats", "supports",
 )
 
 # Parts of the core written as plugins: always registered, never listed in CIVIQUE_PLUGINS.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import db
@@ -17,6 +17,8 @@ class Neighbourhood(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Its outline, a GeoJSON Polygon or MultiPolygon uploaded by staff (core.services.maps).
+    boundary: Mapped[str | None] = mapped_column(Text)
 
     def __str__(self) -> str:
         return self.name

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from .i18n import date_text, euros, language_name, moment
+from .i18n import coordinate, date_text, euros, language_name, moment
 from .markdown import render_markdown
 from .plugins import manager
 
@@ -248,6 +248,7 @@ def init_app(app, plugins) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["coordinate"] = coordinate
     # Babel's, with the French "1er" for the first of a month.
     app.jinja_env.filters["dateformat"] = date_text
     # Globals (not only context) so that imported macros see them without "with context":
@@ -289,14 +290,17 @@ def init_app(app, plugins) -> None:
             pass
         return render_error(500)
 
+    # Images come from the site itself, and the map tiles from the tile server it names.
+    from .services.maps.places import tiles_origin
+
+    images = " ".join(filter(None, ["'self' data:", tiles_origin(app.config["MAP_TILES_URL"])]))
+    policy = (f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
+              "form-action 'self'; frame-ancestors 'self'; base-uri 'self'")
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "form-action 'self'; frame-ancestors 'self'; base-uri 'self'",
-        )
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response

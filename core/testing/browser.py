@@ -59,12 +59,17 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from . import TEST_PASSWORD
 
+BLANK_TILE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR42mN4"
+              "8eotAAV9AsAZJy/iAAAAAElFTkSuQmCC")
+
 # The configuration a live server needs on top of the test defaults: a browser sends the CSRF
 # token like anyone would, and addresses (in mail too) must point at the live server itself.
 LIVE_SERVER_CONFIG: dict[str, Any] = {
     "WTF_CSRF_ENABLED": True,
     "SERVER_NAME": None,
     "RATELIMIT_ENABLED": False,
+    # Map tiles without the network: one grey pixel for every tile.
+    "MAP_TILES_URL": BLANK_TILE,
 }
 
 
