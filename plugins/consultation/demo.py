@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.demo_images import attach_illustration
 from core.services.comments import post_comment
 from core.database import db
 from core.hookspecs import hookimpl
@@ -54,6 +55,8 @@ CONSULTATIONS = [
                    "l'utilisez et ce que vous aimeriez y trouver.",
         "body": "La place de la Porte Jeune est un lieu de passage important entre le centre historique et la "
                 "gare.\n\nLe budget de 1,2 million d'euros est voté ; **l'aménagement reste à définir** avec vous.",
+        "place": ("Place de la Porte Jeune", 47.74528, 7.33622),
+        "theme": "Urbanisme et cadre de vie",
         "offset": (-10, 20), "state": "open", "questions": SQUARE_QUESTIONS, "neighbourhoods": [],
         "eligibility": EVERYONE, "proposals": [
             ("Un marché de producteurs le samedi",
@@ -78,6 +81,8 @@ CONSULTATIONS = [
                    "riverains du Rebberg ont donné leur avis.",
         "body": "L'école élémentaire du Rebberg propose d'allonger la pause de midi pour y accueillir des "
                 "ateliers sportifs et culturels.",
+        "place": ("École élémentaire du Rebberg", 47.73672, 7.34215),
+        "theme": "Éducation et jeunesse",
         "offset": (-60, -30), "state": "results_published", "questions": SCHOOL_QUESTIONS,
         "neighbourhoods": ["Rebberg", "Centre historique", "Fonderie", "Dornach", "Bourtzwiller"],
         "eligibility": RESIDENTS, "proposals": [
@@ -96,6 +101,7 @@ CONSULTATIONS = [
         "title": "Les horaires du tram ligne 2",
         "summary": "Faut-il avancer le premier tram de la ligne 2 le matin ? Vous avez répondu, la Ville a décidé.",
         "body": "Plusieurs usagers travaillant tôt ont demandé un premier départ avant 5 h.",
+        "theme": "Mobilité et déplacements",
         "offset": (-120, -90), "state": "decision_published", "questions": TRAM_QUESTIONS,
         "neighbourhoods": [], "eligibility": EVERYONE, "proposals": [
             ("Un premier départ à 5 h en semaine",
@@ -141,8 +147,12 @@ def load_demo_data(demo) -> None:
             has_arguments=bool(spec["arguments"]),
             neighbourhoods=[by_name[name] for name in spec["neighbourhoods"] if name in by_name],
         )
+        if spec.get("place"):
+            consultation.place_address, consultation.latitude, consultation.longitude = spec["place"]
         start(consultation)
         db.session.add(consultation)
+        db.session.flush()
+        attach_illustration(consultation, spec["theme"], staff)
         for position, (kind, label, required, options, max_choices) in enumerate(spec["questions"], 1):
             question = Question(kind=kind, label=label, required=required, position=position, max_choices=max_choices)
             if kind == SCALE:

@@ -13,6 +13,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.services.maps.forms import PlaceForm
+
 from .models import EVERYONE, OUTCOMES, QUESTION_KINDS, RESIDENTS
 
 # A scale left empty by the staff runs from 1 to 5.
@@ -46,7 +48,7 @@ OUTCOME_LABELS = {
 }
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(PlaceForm):
     """Prepare a consultation: what it is about, when, who takes part, and its parts."""
 
     title = StringField(

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
+    JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -74,6 +74,10 @@ class Consultation(ContentMixin, db.Model):
     # results page of a consultation of 100,000 responses then reads them instead of counting
     # a million answers at each visit. See results.figures.
     results_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Where the project is, when it has a place: an address or a landmark, and a point.
+    place_address: Mapped[str | None] = mapped_column(String(250))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     neighbourhoods = relationship("Neighbourhood", secondary=consultation_neighbourhood,
                                   lazy="selectin", order_by="Neighbourhood.position")

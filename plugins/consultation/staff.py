@@ -124,6 +124,7 @@ def _edit(consultation: Consultation | None):
     consultation.title = form.title.data.strip()
     consultation.summary = form.summary.data.strip()
     consultation.body = (form.body.data or "").strip()
+    form.copy_place_into(consultation)
     consultation.opens_on, consultation.closes_on = form.opens_on.data, form.closes_on.data
     consultation.eligibility = form.eligibility.data
     consultation.neighbourhoods = list(db.session.scalars(

@@ -6,6 +6,7 @@ are moved back in time so that the box looks lived in. Running it twice changes 
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from core.services.comments import Comment, post_comment
 from core.database import db, utcnow
 from core.settings import SettingValue, save_setting
 from core.hookspecs import hookimpl
+from core.demo_images import attach_illustration
+from core.services.maps.demo import CENTRES, point_in
 from core.services.supports import Support, add
 from core.workflows import move, start, timeline
 
@@ -112,6 +115,11 @@ def _live(demo, title, body, neighbourhood, category, final, answer, department,
     born = utcnow() - timedelta(days=rng.randint(low, high), hours=rng.randint(0, 23))
     idea = Idea(title=title, body=body, author_id=author.id, neighbourhood=neighbourhood, category=category,
                 estimated_cost=rng.choice([None, 2000, 5000, 15000, 40000]))
+    # Most ideas point at a place in their neighbourhood (a random of their own, so that the
+    # rest of the demo stays the same).
+    placing = random.Random(title)
+    if neighbourhood is not None and neighbourhood.name in CENTRES and placing.random() < 0.85:
+        idea.latitude, idea.longitude = point_in(neighbourhood.name, placing)
     start(idea)
     db.session.add(idea)
     db.session.flush()
@@ -121,6 +129,8 @@ def _live(demo, title, body, neighbourhood, category, final, answer, department,
         move(idea, "submit", author, record_audit=False)
         return _date(idea, born)
     move(idea, "publish", author, record_audit=False)
+    if category is not None and placing.random() < 0.7:
+        attach_illustration(idea, category.name, author)
     db.session.commit()
 
     _supports(demo, idea, author, final)

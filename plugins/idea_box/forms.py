@@ -7,10 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField, StringField,
+    BooleanField, DateField, IntegerField, RadioField, SelectField, StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from core.services.maps.forms import PlaceForm
 
 TITLE_MAX = 150
 BODY_MIN, BODY_MAX = 20, 5000
@@ -29,7 +31,7 @@ def _euros(label, description=""):
     )
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(PlaceForm):
     """Submit an idea, or save it as a draft to finish later (a draft needs only a title)."""
 
     title = StringField(
@@ -46,20 +48,9 @@ class IdeaForm(FlaskForm):
     )
     neighbourhood = SelectField(
         _l("Neighbourhood"), validators=[_required(_l("Choose a neighbourhood, or “The whole city”."))],
+        description=_l("Left to choose, with a point placed below: the neighbourhood around the point."),
     )
     category = SelectField(_l("Theme"), validators=[Optional()])
-    place_address = StringField(
-        _l("Place"), description=_l("Optional: an address or a landmark, for example “Place de la Réunion”."),
-        validators=[Optional(), Length(max=250, message=_l("250 characters at most."))],
-    )
-    latitude = FloatField(
-        _l("Latitude"), description=_l("Optional, with the longitude: the exact point, for example 47.7467."),
-        validators=[Optional(), NumberRange(-90, 90, _l("A latitude is between -90 and 90."))],
-    )
-    longitude = FloatField(
-        _l("Longitude"), description=_l("Optional, with the latitude: for example 7.3389."),
-        validators=[Optional(), NumberRange(-180, 180, _l("A longitude is between -180 and 180."))],
-    )
     estimated_cost = _euros(_l("Estimated cost in euros"),
                             _l("Optional: your own estimate, if you have one."))
     image = FileField(_l("An image"), description=_l("Optional: JPEG, PNG, WebP or GIF."),
@@ -74,14 +65,6 @@ class IdeaForm(FlaskForm):
         """A draft needs only its title: the other fields may stay empty for now."""
         self.body.validators = [Optional(), Length(max=BODY_MAX, message=_l("5,000 characters at most."))]
         self.neighbourhood.validators = [Optional()]
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if not self.latitude.errors and not self.longitude.errors \
-                and (self.latitude.data is None) != (self.longitude.data is None):
-            self.longitude.errors.append(_l("Give both the latitude and the longitude, or neither."))
-            valid = False
-        return valid
 
     def validate_image_description(self, field):
         upload = self.image.data

@@ -10,13 +10,13 @@ from __future__ import annotations
 import random
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import BigInteger, case, cast, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import BigInteger, case, cast, func, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from core.services.attachments import AttachmentRefused, attachments_of, cover_images, save_upload
 from core.database import db
@@ -25,8 +25,9 @@ from core.pagecache import skip_visitor_cache, visitor_cache
 from core.permissions import get_or_404, login_required
 from core.services.search import fold, matching_ids
 from core.services.supports import preload_supports
+from core.services.maps import MapPoint, feature_collection, neighbourhood_at
 from core.taxonomy import category_choices, neighbourhood_choices
-from core.workflows import TransitionRefused, apply, start, timeline
+from core.workflows import TransitionRefused, apply, start, state_label, timeline
 from core.web import whole_number
 
 from .forms import IdeaForm
@@ -51,6 +52,11 @@ STATUS_GROUPS = {
     "implemented": (_l("Done"), ("implemented",)),
     "closed": (_l("Not retained or merged"), ("rejected", "merged")),
 }
+# The colour of each group's marks on the map (the design system's tones).
+STATUS_TONES = {"open": "info", "study": "warning", "accepted": "accent", "implemented": "success",
+                "closed": "neutral"}
+# The most ideas one map draws (the newest first).
+MAP_LIMIT = 1000
 # A large prime: ((id × seed) mod p)² mod p shuffles the ideas the same way for one visitor.
 _SHUFFLE_PRIME = 1_000_003
 
@@ -149,6 +155,66 @@ def _rhythm() -> dict:
     }
 
 
+# --- The map of the ideas ------------------------------------------------------------------------
+
+
+def _status_group(state: str) -> str:
+    return next((key for key, (_label, states) in STATUS_GROUPS.items() if state in states), "closed")
+
+
+def _placed_ideas():
+    """Public ideas with a point, filtered by neighbourhood and status as on the list, newest
+    first, and how many ideas of that selection have no point."""
+    query = public_ideas()
+    filters = {
+        "neighbourhood": int_arg("neighbourhood"),
+        "status": request.args.get("status", "") if request.args.get("status") in STATUS_GROUPS else "",
+    }
+    if filters["neighbourhood"]:
+        query = query.where(Idea.neighbourhood_id == filters["neighbourhood"])
+    if filters["status"]:
+        query = query.where(Idea.state.in_(STATUS_GROUPS[filters["status"]][1]))
+    if int_arg("idea"):
+        query = query.where(Idea.id == int_arg("idea"))
+    placed = query.where(Idea.latitude.is_not(None), Idea.longitude.is_not(None))
+    ideas = db.session.scalars(placed.order_by(Idea.published_at.desc(), Idea.id.desc())
+                               .options(selectinload(Idea.neighbourhood)).limit(MAP_LIMIT)).all()
+    unplaced = db.session.scalar(select(func.count()).select_from(
+        query.where(Idea.latitude.is_(None)).subquery()))
+    return ideas, unplaced, filters
+
+
+@bp.get("/map")
+@visitor_cache
+def map_page():
+    """The ideas on a map of the city, coloured by where they stand, and the same ideas listed
+    (the map's equivalent without JavaScript)."""
+    ideas, unplaced, filters = _placed_ideas()
+    return render_template(
+        "idea_box/map.html", ideas=ideas, unplaced=unplaced, filters=filters, limit=MAP_LIMIT,
+        link_args={key: value for key, value in filters.items() if value},
+        neighbourhoods=neighbourhood_choices(_("All neighbourhoods")),
+        statuses=[("", _("All statuses"))] + [(key, label) for key, (label, _states) in STATUS_GROUPS.items()],
+        legend=[(label, STATUS_TONES[key]) for key, (label, _states) in STATUS_GROUPS.items()],
+        workflow=WORKFLOW,
+    )
+
+
+@bp.get("/map.geojson")
+def map_data():
+    """The points of the map (``?idea=`` for one idea's point), as GeoJSON."""
+    ideas, _unplaced, _filters = _placed_ideas()
+    points = [
+        MapPoint(idea.latitude, idea.longitude, idea.title, url_for("idea_box.detail", id=idea.id),
+                 status=state_label(idea, idea.state),
+                 tone=STATUS_TONES[_status_group(idea.state)], place=idea.place_address or "")
+        for idea in ideas
+    ]
+    response = jsonify(feature_collection(points))
+    response.mimetype = "application/geo+json"
+    return response
+
+
 # --- An idea's page ------------------------------------------------------------------------------
 
 
@@ -243,8 +309,7 @@ def _copy_into(form: IdeaForm, idea: Idea) -> None:
     idea.body = (form.body.data or "").strip()
     idea.neighbourhood_id = int(form.neighbourhood.data) if (form.neighbourhood.data or "0") != "0" else None
     idea.category_id = int(form.category.data) if form.category.data else None
-    idea.place_address = (form.place_address.data or "").strip() or None
-    idea.latitude, idea.longitude = form.latitude.data, form.longitude.data
+    form.copy_place_into(idea)
     idea.estimated_cost = form.estimated_cost.data
 
 
@@ -284,6 +349,12 @@ def _idea_form(idea: Idea | None):
         return _render_form(form, idea, suggestions, checked_similar=True)
     if action == "draft":
         form.relax_for_draft()
+    if not form.neighbourhood.data:
+        # A point on the map and no neighbourhood chosen: the neighbourhood drawn around it.
+        around = neighbourhood_at(form.latitude.data, form.longitude.data)
+        if around is not None:
+            form.neighbourhood.process_formdata([str(around.id)])
+            form.neighbourhood.raw_data = [str(around.id)]
     if not form.validate_on_submit():
         return _render_form(form, idea, status=422)
     creating = idea is None

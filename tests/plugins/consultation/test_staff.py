@@ -298,3 +298,22 @@ def test_the_moderation_goes_page_by_page_and_touches_only_this_consultations_an
     assert f"Remark number {people[-1].id}" in client.get(f"/consultations/{consultation.id}/moderation").text
     assert client.get(f"/consultations/{consultation.id}/moderation?page=²").status_code == 200
     assert client.get(f"/consultations/{consultation.id}/moderation?page=99999999999999999999").status_code == 200
+
+
+def test_a_consultation_tells_where_the_project_is_on_a_map(client, users, login, places):
+    login(client, users["staff"])
+    refused = client.post("/consultations/new", data=_form(place_address="Avenue Kennedy",
+                                                          latitude="47.7448", longitude="181"))
+    assert refused.status_code == 422
+    assert "A longitude is between -180 and 180." in refused.text
+    assert 'value="Avenue Kennedy"' in refused.text
+    assert client.post("/consultations/new", data=_form(
+        place_address="Avenue Kennedy", latitude="47.7448", longitude="7.3371")).status_code == 302
+    consultation = db.session.scalar(db.select(Consultation))
+    assert (consultation.place_address, consultation.latitude, consultation.longitude) == (
+        "Avenue Kennedy", 47.7448, 7.3371)
+    preview = client.get(f"/consultations/{consultation.id}")
+    assert "Avenue Kennedy" in preview.text and 'id="consultation-map"' in preview.text
+    assert "latitude 47.7448, longitude 7.3371" in preview.text
+    # The form shows the place again, to change it.
+    assert 'value="47.7448"' in client.get(f"/consultations/{consultation.id}/edit").text
