@@ -150,3 +150,26 @@ class Dataset:
     rows: Callable[[], Any]
     licence: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """Records a plugin shows in public that are not content, for the site's search.
+
+    ``name`` is unique (``"<plugin>.<kind>"``) and is the value of the model's class attribute
+    ``search_source_name``; ``label`` and ``label_plural`` name the kind in the results and the
+    search's filter. Callables receive a record: ``url`` (its page), ``title``, ``text`` (what
+    is indexed besides the title), ``is_public`` (findable at all) and, optionally,
+    ``neighbourhood_id`` (for the search's neighbourhood filter). A result is shown only when
+    ``record.allows(user, "view")`` is true, if the model has ``allows``.
+    """
+
+    name: str
+    label: Any
+    label_plural: Any
+    model: type
+    url: Callable[[Any], str]
+    title: Callable[[Any], str]
+    text: Callable[[Any], str]
+    is_public: Callable[[Any], bool]
+    neighbourhood_id: Callable[[Any], int | None] | None = None

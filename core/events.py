@@ -167,7 +167,9 @@ ContentKey = tuple[str, int]
 @dataclass(frozen=True)
 class ContentChanged(Event):
     """What one flush wrote to content: items created, changed and deleted, as
-    ``(content type name, id)`` pairs. Sent for every flush that touched content."""
+    ``(content type name, id)`` pairs. Sent for every flush that touched content. Records the
+    search finds besides content (:class:`~core.declarations.SearchSource`) are in it too, under
+    their source's name."""
 
     name: ClassVar[str] = "content.changed"
     created: tuple[ContentKey, ...] = ()
@@ -319,11 +321,12 @@ def _transaction_end_drops(session, transaction) -> None:
 def _flush_changed_content(session, flush_context) -> None:
     """Content a flush created, changed or deleted: a :class:`ContentChanged` after the commit."""
 
+    def name_of(obj) -> str:
+        # Content, and the records the search finds besides content (a council, a meeting).
+        return getattr(obj, "content_type_name", "") or getattr(obj, "search_source_name", "")
+
     def keys(objects) -> tuple[ContentKey, ...]:
-        return tuple(
-            (obj.content_type_name, obj.id) for obj in objects
-            if getattr(obj, "content_type_name", "") and obj.id is not None
-        )
+        return tuple((name_of(obj), obj.id) for obj in objects if name_of(obj) and obj.id is not None)
 
     created, changed, deleted = keys(session.new), keys(session.dirty), keys(session.deleted)
     if created or changed or deleted:

@@ -96,6 +96,17 @@ def register_content_types():
     """
 
 
+@hookspec
+def search_sources():
+    """Called once per app, the first time the search looks for what it indexes.
+
+    Returns a list of :class:`core.declarations.SearchSource`: records the plugin shows in
+    public that are not content (a council, a meeting), for the site's search to find. A model
+    named here sets ``search_source_name`` to the source's name, so that the search index
+    follows its changes as it follows content's.
+    """
+
+
 # --- Roles, permissions, settings, administration ---------------------------------------------
 
 

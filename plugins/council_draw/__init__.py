@@ -31,7 +31,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from core.declarations import AdminPage, NavItem, PermissionSpec, RoleSpec, SettingSpec
+from core.declarations import AdminPage, NavItem, PermissionSpec, RoleSpec, SearchSource, SettingSpec
 from core.hookspecs import hookimpl
 
 from .workflow import CANDIDATES, DRAW_LIFE, MANAGE, MEMBER_LIFE, OFFICER, status_label
@@ -160,3 +160,23 @@ def scheduled_jobs():
     from core.jobs import Schedule
 
     return [Schedule(ERASE_JOB, timedelta(days=1), ERASE_JOB)]
+
+
+def _council_neighbourhood(council) -> int | None:
+    return council.neighbourhoods[0].id if len(council.neighbourhoods) == 1 else None
+
+
+@hookimpl
+def search_sources():
+    """Published councils, found by their name, description and call for candidates."""
+    from flask import url_for
+
+    from .models import Council
+
+    return [SearchSource(
+        "council_draw.council", _l("Citizens' council"), _l("Citizens' councils"), Council,
+        url=lambda council: url_for("council_draw.council", id=council.id),
+        title=lambda council: council.name,
+        text=lambda council: "\n".join(filter(None, [council.description, council.call_text])),
+        is_public=lambda council: council.is_published, neighbourhood_id=_council_neighbourhood,
+    )]

@@ -40,6 +40,8 @@ class Council(db.Model):
     """A citizens' council: its territory, term, eligibility and call for candidates."""
 
     __tablename__ = "council_draw_council"
+    # Found by the site's search (the source declared in the plugin's manifest).
+    search_source_name = "council_draw.council"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(150))

@@ -14,6 +14,10 @@ pages. Personal data (a member's account and name) is exported and erased throug
 GDPR hooks.
 """
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from core.declarations import SearchSource
 from core.hookspecs import hookimpl
 
 from .models import MEMBER_KINDS, Body, BodyMember, Meeting, MeetingDocument
@@ -35,3 +39,20 @@ def register_blueprints(app):
     from .views import bp
 
     return [bp]
+
+
+def _meeting_text(meeting: Meeting) -> str:
+    parts = [meeting.body.name, meeting.place, meeting.agenda]
+    if meeting.minutes_published:
+        parts.append(meeting.minutes)
+    return "\n".join(part for part in parts if part)
+
+
+@hookimpl
+def search_sources():
+    """The meetings of every body: found by their title, body, place, agenda and minutes."""
+    return [SearchSource(
+        "bodies.meeting", _l("Meeting"), _l("Meetings"), Meeting,
+        url=lambda meeting: url_for(f"{meeting.body.owner}.meeting", id=meeting.id),
+        title=lambda meeting: meeting.title, text=_meeting_text, is_public=lambda meeting: True,
+    )]

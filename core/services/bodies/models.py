@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -80,6 +81,8 @@ class Meeting(db.Model):
     """A meeting of a body: when, where, its agenda, its documents and, afterwards, its minutes."""
 
     __tablename__ = "body_meeting"
+    # Found by the site's search (the source declared by the service).
+    search_source_name = "bodies.meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), index=True)
@@ -104,6 +107,10 @@ class Meeting(db.Model):
     @property
     def minutes_published(self) -> bool:
         return self.minutes_published_at is not None
+
+    def allows(self, user, action: str) -> bool:
+        """``view``: everyone, while the plugin that owns the body is enabled (its pages exist)."""
+        return action == "view" and f"{self.body.owner}.meeting" in current_app.view_functions
 
 
 class MeetingDocument(db.Model):

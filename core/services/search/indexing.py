@@ -5,38 +5,33 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select, text, update
 
-from core.content import item_title, registry, types_using
 from core.database import db, utcnow
 
 from .models import TEXT_SEARCH_CONFIG, SearchEntry, fold, stems
+from .sources import document, kind_of, kinds
 
 
-def _document(item) -> tuple[str, str]:
-    content_type = item.content_type
-    body = content_type.search_text(item) if content_type.search_text else getattr(item, "body", "")
-    return item_title(item)[:300], body or ""
-
-
-def index_item(connection, item) -> None:
-    """Write the search entry of ``item`` (insert or update) through ``connection``."""
-    title, body = _document(item)
-    document = fold(f"{title} {body}")
+def index_item(connection, kind, item) -> None:
+    """Write the search entry of ``item``, a record of ``kind`` (a content type or a search
+    source), through ``connection`` (insert or update)."""
+    found = document(kind, item)
+    document_text = fold(f"{found.title} {found.body}")
     values = {
-        "title": title,
-        "body": body,
-        "document": document,
-        "neighbourhood_id": item.neighbourhood_id,
-        "category_id": item.category_id,
-        "is_public": bool(item.is_public),
+        "title": found.title,
+        "body": found.body,
+        "document": document_text,
+        "neighbourhood_id": found.neighbourhood_id,
+        "category_id": found.category_id,
+        "is_public": found.is_public,
         "updated_at": utcnow(),
     }
     if connection.dialect.name == "postgresql":
-        values["search_vector"] = func.to_tsvector(TEXT_SEARCH_CONFIG, document)
-    key = (SearchEntry.content_type == item.content_type_name) & (SearchEntry.content_id == item.id)
+        values["search_vector"] = func.to_tsvector(TEXT_SEARCH_CONFIG, document_text)
+    key = (SearchEntry.content_type == kind.name) & (SearchEntry.content_id == item.id)
     entry_id = connection.execute(select(SearchEntry.id).where(key)).scalar()
     if entry_id is None:
         entry_id = connection.execute(
-            insert(SearchEntry).values(content_type=item.content_type_name, content_id=item.id, **values)
+            insert(SearchEntry).values(content_type=kind.name, content_id=item.id, **values)
             .returning(SearchEntry.id)
         ).scalar_one()
     else:
@@ -45,7 +40,7 @@ def index_item(connection, item) -> None:
         connection.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": entry_id})
         connection.execute(
             text("INSERT INTO search_fts (rowid, document) VALUES (:id, :document)"),
-            {"id": entry_id, "document": " ".join(stems(document))},
+            {"id": entry_id, "document": " ".join(stems(document_text))},
         )
 
 
@@ -60,15 +55,15 @@ def unindex_item(connection, type_name: str, item_id: int) -> None:
 
 
 def reindex(keys) -> None:
-    """Bring the entries of the items ``keys`` (``(type name, id)`` pairs) up to date: written
-    for the items that exist and use search, removed for the others. The caller commits."""
-    types = registry()
+    """Bring the entries of the items ``keys`` (``(type or source name, id)`` pairs) up to date:
+    written for the records that exist and are searched, removed for the others. The caller
+    commits."""
     connection = db.session.connection()
     for type_name, item_id in keys:
-        content_type = types.get(type_name)
-        item = db.session.get(content_type.model, item_id) if content_type is not None else None
-        if item is not None and content_type.uses("search"):
-            index_item(connection, item)
+        kind = kind_of(type_name)
+        item = db.session.get(kind.model, item_id) if kind is not None else None
+        if item is not None:
+            index_item(connection, kind, item)
         else:
             unindex_item(connection, type_name, item_id)
 
@@ -77,9 +72,9 @@ def reindex_all() -> int:
     """Rebuild the whole index (after enabling search on existing content); returns the count."""
     count = 0
     connection = db.session.connection()
-    for content_type in types_using("search"):
-        for item in db.session.scalars(db.select(content_type.model)):
-            index_item(connection, item)
+    for kind in kinds():
+        for item in db.session.scalars(db.select(kind.model)):
+            index_item(connection, kind, item)
             count += 1
     db.session.commit()
     return count

@@ -10,13 +10,17 @@ matches the index finds, never with a text re-parsed per row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask_login import current_user
 from sqlalchemy import Float, Integer, func, select, text
 
-from core.content import registry
 from core.database import db
+from core.taxonomy import Neighbourhood
 
 from .models import TEXT_SEARCH_CONFIG, SearchEntry, fold, stems
+from .sources import kind_of, record_url
 
 
 def _fts5_query(terms: str) -> str:
@@ -101,23 +105,40 @@ def search(terms: str, *, type_name: str | None = None, neighbourhood_id: int | 
     return pagination
 
 
-def visible_results(entries) -> list[tuple[SearchEntry, object]]:
-    """Load the items behind ``entries`` (one query per type) and keep those the visitor may see."""
+@dataclass(frozen=True)
+class Found:
+    """One result as the search page shows it: its entry (title, text), what kind of record it
+    is, its page and its neighbourhood's name."""
+
+    entry: SearchEntry
+    item: Any
+    label: str
+    url: str
+    neighbourhood: str
+
+
+def visible_results(entries) -> list[Found]:
+    """Load the records behind ``entries`` (one query per kind) and keep those the visitor may
+    see."""
     by_type: dict[str, list[int]] = {}
     for entry in entries:
         by_type.setdefault(entry.content_type, []).append(entry.content_id)
     items = {}
-    types = registry()
     for type_name, ids in by_type.items():
-        content_type = types.get(type_name)
-        if content_type is None:
+        kind = kind_of(type_name)
+        if kind is None:
             continue
-        model = content_type.model
+        model = kind.model
         for item in db.session.scalars(db.select(model).where(model.id.in_(ids))):
-            items[(type_name, item.id)] = item
+            items[(type_name, item.id)] = (kind, item)
+    wanted = {entry.neighbourhood_id for entry in entries if entry.neighbourhood_id}
+    names = dict(db.session.execute(db.select(Neighbourhood.id, Neighbourhood.name)
+                                    .where(Neighbourhood.id.in_(wanted))).all()) if wanted else {}
     results = []
     for entry in entries:
-        item = items.get((entry.content_type, entry.content_id))
-        if item is not None and item.allows(current_user, "view"):
-            results.append((entry, item))
+        kind, item = items.get((entry.content_type, entry.content_id), (None, None))
+        if item is None or (hasattr(item, "allows") and not item.allows(current_user, "view")):
+            continue
+        results.append(Found(entry, item, str(kind.label), record_url(kind, item),
+                             names.get(entry.neighbourhood_id, "")))
     return results

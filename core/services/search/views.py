@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from core.content import registry, types_using
 from core.pagecache import visitor_cache
 from core.taxonomy import category_choices, neighbourhood_choices
 from core.web import whole_number
 
 from .querying import search, visible_results
+from .sources import kinds
 
 bp = Blueprint("search", __name__, url_prefix="/search", template_folder="templates")
 
@@ -24,7 +24,7 @@ def _int_arg(name: str) -> int | None:
 def index():
     terms = request.args.get("q", "")[:200]
     type_name = request.args.get("type") or None
-    types = sorted(types_using("search"), key=lambda t: str(t.label_plural))
+    types = kinds()
     if type_name and type_name not in {t.name for t in types}:
         type_name = None
     page = search(
@@ -45,5 +45,4 @@ def index():
         categories=category_choices(_("All categories")),
         neighbourhood=request.args.get("neighbourhood", ""),
         category=request.args.get("category", ""),
-        registry=registry(),
     )
