@@ -17,19 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEMO_PASSWORD = "civique-demo-2026"
-WALKERS = {
-    "visitor": None,
-    "resident": "habitant@demo.civique.fr",
-    "moderator": "moderation@demo.civique.fr",
-    "staff": "agent@demo.civique.fr",
-    "admin": "admin@demo.civique.fr",
-    "conciliator": "mediateur@demo.civique.fr",
-    "council-officer": "conseils@demo.civique.fr",
-}
-
 
 def main() -> int:
+    from core.testing.site import DEMO_PASSWORD, WALKERS, WIDTHS, screenshot, walk
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "screenshots"), help="where the pictures go")
     parser.add_argument("--who", action="append", choices=sorted(WALKERS), help="only these walkers")
@@ -42,7 +33,6 @@ def main() -> int:
     from core.database import db
     from core.demo import load_demo
     from core.testing.browser import LiveServer, find_chromium, log_in
-    from core.testing.site import WIDTHS, screenshot, walk
 
     chromium = find_chromium()
     if chromium is None:

@@ -583,9 +583,12 @@ def render_settings(bound_plugin: str | None = None, bound_form=None):
 def plugin_title(plugin: str) -> str:
     """The name people read for ``plugin``: what its ``plugin_title`` hook says, else one made
     from its code name (``idea_box`` -> ``Idea box``)."""
-    for name, title in manager().each("plugin_title"):
-        if name == plugin:
-            return str(title)
+    titles = current_app.extensions.get("civique.plugin_titles")
+    if titles is None:
+        titles = dict(manager().each("plugin_title"))
+        current_app.extensions["civique.plugin_titles"] = titles
+    if plugin in titles:
+        return str(titles[plugin])
     return plugin.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 

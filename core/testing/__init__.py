@@ -322,6 +322,10 @@ def count_queries(client, url: str):
     def before(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
+    # A request on the site starts with an empty session; the tests' session outlives their
+    # requests, so what an earlier request loaded is forgotten first (it is read again).
+    db.session.expire_all()
+
     event.listen(db.engine, "before_cursor_execute", before)
     try:
         response = client.get(url)

@@ -33,6 +33,17 @@ SKIPPED = re.compile(
     r"^/account/(confirm|password/reset)/|^/healthz$|^/dev/"
 )
 WIDTHS = (320, 1280)
+# Who walks the demo city: nobody signed in, then one account of each role it has.
+DEMO_PASSWORD = "civique-demo-2026"
+WALKERS = {
+    "visitor": None,
+    "resident": "habitant@demo.civique.fr",
+    "moderator": "moderation@demo.civique.fr",
+    "staff": "agent@demo.civique.fr",
+    "admin": "admin@demo.civique.fr",
+    "conciliator": "mediateur@demo.civique.fr",
+    "council-officer": "conseils@demo.civique.fr",
+}
 ISO_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 SAMPLES = 2
 

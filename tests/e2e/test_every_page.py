@@ -12,22 +12,9 @@ from __future__ import annotations
 import pytest
 
 from core.testing.browser import log_in
-from core.testing.site import WIDTHS, check_page, walk
+from core.testing.site import DEMO_PASSWORD, WALKERS, WIDTHS, check_page, walk
 
 pytestmark = pytest.mark.e2e
-
-DEMO_PASSWORD = "civique-demo-2026"
-# Who walks the site: nobody signed in, then one account of each role the demo has.
-WALKERS = {
-    "visitor": None,
-    "resident": "habitant@demo.civique.fr",
-    "moderator": "moderation@demo.civique.fr",
-    "staff": "agent@demo.civique.fr",
-    "admin": "admin@demo.civique.fr",
-    "conciliator": "mediateur@demo.civique.fr",
-    "council officer": "conseils@demo.civique.fr",
-}
-
 
 @pytest.fixture
 def demo_city(app):
