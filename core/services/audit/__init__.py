@@ -7,7 +7,9 @@ that records an action declares its label through the ``audit_actions`` hook (se
 
 from core.hookspecs import hookimpl
 
-from .labels import action_label, audit_actions, object_label, state_change
+from .labels import (
+    action_label, audit_actions, object_label, recorded_details, state_change, summary_text,
+)
 from .models import AuditEntry, record
 
 __all__ = ["AuditEntry", "action_label", "audit_actions", "object_label", "record", "state_change"]
@@ -16,4 +18,5 @@ __all__ = ["AuditEntry", "action_label", "audit_actions", "object_label", "recor
 @hookimpl
 def template_variables():
     return {"audit_action_label": action_label, "audit_object_label": object_label,
-            "audit_state_change": state_change}
+            "audit_state_change": state_change, "audit_summary": summary_text,
+            "audit_details": recorded_details}

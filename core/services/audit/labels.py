@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.hookspecs import hookimpl
 
-from .models import AuditEntry
+from .models import SUMMARY_KEY, AuditEntry
 
 CORE_ACTIONS = {
     "accounts.admin_created": _l("Administrator account created"),
@@ -140,3 +140,21 @@ def state_change(entry: AuditEntry) -> str:
             return state
 
     return f"{label(details['from_state'])} → {label(details['to_state'])}"
+
+
+def summary_text(entry: AuditEntry) -> str:
+    """The entry's summary in the reader's language when it was recorded as a translatable
+    message, else as it was written."""
+    kept = (entry.details or {}).get(SUMMARY_KEY)
+    if not isinstance(kept, dict) or "message" not in kept:
+        return entry.summary
+    try:
+        return _(kept["message"], **(kept.get("values") or {}))
+    except (KeyError, TypeError, ValueError):
+        return entry.summary
+
+
+def recorded_details(entry: AuditEntry) -> dict:
+    """The entry's details as recorded, without what the page already says in words."""
+    return {name: value for name, value in (entry.details or {}).items()
+            if name not in (SUMMARY_KEY, "from_state", "to_state")}

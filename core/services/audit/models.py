@@ -6,11 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import UTCDateTime, db, utcnow
+
+
+# Where a translatable summary's message and values are kept in an entry's details.
+SUMMARY_KEY = "_summary"
 
 
 class AuditEntry(db.Model):
@@ -37,7 +43,7 @@ def record(
     action: str,
     obj: Any = None,
     *,
-    summary: str = "",
+    summary: str | LazyString = "",
     actor=None,
     object_type: str | None = None,
     object_id: Any = None,
@@ -47,12 +53,21 @@ def record(
 
     ``action`` is a dotted name (``"accounts.role_granted"``); ``obj`` is the object acted on,
     whose table name and primary key are recorded; ``details`` must be JSON-serialisable.
+    ``summary`` says what happened in a sentence: a lazy string with named values
+    (``_l("Neighbourhood %(name)s renamed %(new)s", name=..., new=...)``) is shown to each
+    reader in their language.
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     if obj is not None:
         object_type = object_type or getattr(obj, "__tablename__", type(obj).__name__)
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
+    if isinstance(summary, LazyString):
+        # Written in every reader's language: the message and its values are kept, and the
+        # summary column holds it in English, for exports and logs.
+        details = {**details, SUMMARY_KEY: {"message": summary._args[0], "values": summary._kwargs}}
+        with force_locale("en"):
+            summary = str(summary)
     entry = AuditEntry(
         action=action,
         actor_id=getattr(actor, "id", None),
