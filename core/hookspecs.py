@@ -40,6 +40,16 @@ def nav_items(user):
 
 
 @hookspec
+def account_links(user):
+    """Called when a signed-in person opens their account page (``/account/``).
+
+    Receives the ``user``. Returns a list of :class:`core.declarations.NavItem`: the pages of
+    their own participation the plugin offers ("My ideas", "My mediation cases"), listed there
+    under "My participation".
+    """
+
+
+@hookspec
 def plugin_title():
     """Called when the administration names a plugin (its section of the settings page).
 

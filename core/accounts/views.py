@@ -17,6 +17,7 @@ from ..extensions import limiter
 from ..i18n import language_name
 from ..mail import send_mail
 from ..permissions import all_roles, login_required
+from ..plugins import collect
 from ..taxonomy import neighbourhood_choices
 from ..web import safe_next
 from . import forms, passwords, tokens
@@ -278,7 +279,9 @@ def account():
         with force_locale(user.locale):
             flash(_("Your account has been updated."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form, roles=_granted_role_labels(user))
+    links = sorted(collect("account_links", user=user), key=lambda link: (link.order, str(link.label)))
+    return render_template("accounts/account.html", form=form, roles=_granted_role_labels(user),
+                           participation=links)
 
 
 def _granted_role_labels(user: User) -> list[str]:

@@ -142,6 +142,12 @@ def nav_items(user):
 
 
 @hookimpl
+def account_links(user):
+    return [NavItem(_l("My mediation cases"), "conciliator.mine", order=60, icon="scale",
+                    description=_l("What you asked the mediator, and where it stands."))]
+
+
+@hookimpl
 def admin_pages(user):
     return [
         AdminPage(_l("Mediation cases"), "conciliator_staff.dashboard", HANDLE,

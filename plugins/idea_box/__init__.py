@@ -141,6 +141,12 @@ def nav_items(user):
 
 
 @hookimpl
+def account_links(user):
+    return [NavItem(_l("My ideas"), "idea_box.mine", order=10, icon="lightbulb",
+                    description=_l("Your drafts, and where your published ideas stand."))]
+
+
+@hookimpl
 def admin_pages(user):
     return [
         AdminPage(_l("Ideas to study"), "idea_box_staff.study_queue", MANAGE,

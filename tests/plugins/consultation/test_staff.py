@@ -317,3 +317,11 @@ def test_a_consultation_tells_where_the_project_is_on_a_map(client, users, login
     assert "latitude 47.7448, longitude 7.3371" in preview.text
     # The form shows the place again, to change it.
     assert 'value="47.7448"' in client.get(f"/consultations/{consultation.id}/edit").text
+
+
+def test_the_citys_own_consultation_is_not_offered_for_reporting(client, users, login, make_consultation):
+    consultation = make_consultation()
+    login(client, users["resident"])
+    page = client.get(f"/consultations/{consultation.id}").text
+    assert consultation.title in page
+    assert "this content to the moderators" not in page
