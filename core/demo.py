@@ -10,6 +10,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 
@@ -73,9 +74,11 @@ class DemoCity:
 def _get_or_create_user(email: str, name: str, password_hash: str, neighbourhood=None) -> User:
     user = db.session.scalar(db.select(User).where(User.email == email))
     if user is None:
+        # Signed up over the last two years, not all on the day the demo was loaded.
+        joined = utcnow() - timedelta(days=random.Random(email).randint(200, 720))
         user = User(
-            email=email, display_name=name, password_hash=password_hash,
-            email_confirmed_at=utcnow(), locale="fr", neighbourhood=neighbourhood,
+            email=email, display_name=name, password_hash=password_hash, created_at=joined,
+            email_confirmed_at=joined, locale="fr", neighbourhood=neighbourhood,
         )
         db.session.add(user)
     return user

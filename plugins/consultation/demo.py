@@ -19,7 +19,7 @@ from core.workflows import THE_SYSTEM, move, start
 
 from .models import (
     APPROVED, EVERYONE, LONG_TEXT, MULTIPLE, RANKING, RESIDENTS, SCALE, SHORT_TEXT, SINGLE, Consultation,
-    Option, Proposal, Question,
+    Option, Proposal, Question, Response,
 )
 from .rules import Submission, save_response, today
 
@@ -223,6 +223,14 @@ def _date_the_moves(consultation) -> None:
         if record.transition in when:
             record.created_at = when[record.transition]
     consultation.published_at = when["open"]
+    # The answers came in while it was open, not on the day the demo was loaded.
+    last = min(consultation.closes_on, today())
+    length = max((last - consultation.opens_on).days, 0)
+    responses = db.session.scalars(select(Response).where(Response.consultation_id == consultation.id)
+                                   .order_by(Response.id))
+    for index, response in enumerate(responses):
+        answered = day(consultation.opens_on + timedelta(days=(index * 5) % (length + 1)), 8 + index % 12)
+        response.created_at = response.updated_at = answered
 
 
 def _answer(consultation, resident, rng, texts) -> None:
