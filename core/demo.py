@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 
@@ -18,6 +19,7 @@ from .accounts.models import User, UserRole
 from .accounts.passwords import hash_password
 from .database import db, utcnow
 from .mail import OutboxMessage
+from .services.notifications.models import Notification
 from .plugins import manager
 from .taxonomy import Category, Neighbourhood
 from .web import background_context
@@ -118,6 +120,7 @@ def load_demo(password: str) -> list[tuple[str, str]]:
 
     demo = DemoCity(neighbourhoods, categories, accounts, residents, password)
     first_mail = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
+    first_load = db.session.scalar(db.select(db.func.max(Notification.id))) or 0
     # Plugins build URLs and notify people: give them a request on the site's address.
     with background_context(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
         for _plugin, load_demo_data in manager().callers("load_demo_data"):
@@ -126,6 +129,34 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     # The demo's people are fictional: their notifications stay on the site, but the mails
     # that loading the demo queued for them are not sent.
     db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id > first_mail))
+    _date_notifications(loaded_after=first_load)
     db.session.commit()
     current_app.logger.info("Demo data ready")
     return [(role, email) for role, email, _ in ACCOUNTS] + demo.extra_accounts
+
+
+def _date_notifications(loaded_after: int) -> None:
+    """The notifications that loading the demo created, dated when what they tell happened
+    (the last move, else the last comment, of their item, the demo having moved those back in
+    time), and
+    read when they are more than a month old, as a resident who visits now and then would."""
+    from .services.comments import Comment
+    from .workflows import WorkflowRecord
+
+    latest: dict[tuple[str, int], Any] = {}
+    # An item's last move says best when its news came; its last comment, for items that
+    # never moved.
+    for model in (Comment, WorkflowRecord):
+        rows = db.session.execute(db.select(model.content_type, model.content_id,
+                                            db.func.max(model.created_at))
+                                  .group_by(model.content_type, model.content_id))
+        for content_type, content_id, when in rows:
+            latest[(content_type, content_id)] = when
+    month_ago = utcnow() - timedelta(days=30)
+    for notification in db.session.scalars(db.select(Notification).where(Notification.id > loaded_after)):
+        when = latest.get((notification.content_type, notification.content_id))
+        if when is None:
+            continue
+        notification.created_at = when
+        if when < month_ago:
+            notification.read_at = when

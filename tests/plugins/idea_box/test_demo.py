@@ -23,6 +23,19 @@ def test_the_demo_fills_a_living_idea_box_once(app, client):
     assert len({idea.neighbourhood_id for idea in db.session.scalars(db.select(Idea))}) >= 10
     page = client.get("/ideas/")
     assert page.status_code == 200 and "Un abri vélo sécurisé à la gare" in page.text
+    # Most ideas are placed in their neighbourhood, and many have a picture.
+    placed = db.session.scalars(db.select(Idea).where(Idea.latitude.is_not(None))).all()
+    assert len(placed) >= 20
+    from core.services.maps import neighbourhood_at
+    assert all(neighbourhood_at(i.latitude, i.longitude) == i.neighbourhood for i in placed)
+    from core.services.attachments import Attachment
+    assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)
+                             .where(Attachment.content_type == "idea_box.idea")) >= 10
+    # The news reached the residents when it happened: old news read, recent news not.
+    from core.services.notifications.models import Notification
+    news = db.session.scalars(db.select(Notification)).all()
+    assert len({n.created_at.date() for n in news}) >= 10
+    assert any(n.read_at for n in news) and any(n.read_at is None for n in news)
 
     load_demo("demo-password-2026")
     assert Counter(db.session.scalars(db.select(Idea.state))) == states
