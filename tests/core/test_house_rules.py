@@ -367,3 +367,59 @@ def test_every_table_can_scroll_sideways_on_a_phone():
         if text.count("<table") > text.count('class="table-scroll"'):
             unwrapped.append(str(path.relative_to(ROOT)))
     assert not unwrapped, f"tables outside a table-scroll wrapper: {unwrapped}"
+
+
+# A tag, read to its ">" past the Jinja expressions and statements within it ("{{ a > b }}").
+_IN_TAG = r"(?:[^>{]|\{\{(?:[^}]|\}(?!\}))*\}\}|\{%(?:[^%]|%(?!\}))*%\}|\{(?![{%]))"
+SCROLL_WRAPPER = rf'<div\b{_IN_TAG}*?\sclass="table-scroll"{_IN_TAG}*>'
+
+
+def unnamed_scroll_regions(text: str) -> list[tuple[int, str]]:
+    """``(line, what is missing)`` of every ``table-scroll`` wrapper in a template's ``text`` that
+    is not a named region reachable with the keyboard: ``role="region"``, ``tabindex="0"``, and
+    an ``aria-labelledby`` (naming an ``id`` the template gives) or ``aria-label``."""
+    import re
+
+    found = []
+    for match in re.finditer(SCROLL_WRAPPER, text, re.DOTALL):
+        tag, line = match.group(0), text.count("\n", 0, match.start()) + 1
+        missing = [attribute for attribute in ('role="region"', 'tabindex="0"')
+                   if not re.search(rf"\s{attribute}", tag)]
+        labelledby = re.search(r'\saria-labelledby="([^"]+)"', tag)
+        if labelledby:
+            if f'id="{labelledby.group(1)}"' not in text:
+                missing.append(f'an element with id="{labelledby.group(1)}"')
+        elif not re.search(r'\saria-label="[^"]+"', tag):
+            missing.append("aria-labelledby or aria-label")
+        if missing:
+            found.append((line, ", ".join(missing)))
+    return found
+
+
+def test_every_table_scroll_wrapper_is_a_named_region():
+    """A wrapper focusable to be scrolled with the keyboard is announced by screen readers: it is
+    a region named by its table's caption or heading, not an anonymous focusable block
+    (RGAA 4.1 criterion 7.1, WCAG 4.1.2)."""
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} lacks {what}"
+        for path in _templates()
+        for line, what in unnamed_scroll_regions(path.read_text(encoding="utf-8"))
+    ]
+    assert not offences, "table-scroll wrappers that are not named regions:\n" + "\n".join(offences)
+
+
+def test_the_scroll_region_check_sees_what_it_must():
+    source = (
+        '<div class="table-scroll" role="region" aria-labelledby="a-caption" tabindex="0">\n'
+        '<table><caption id="a-caption">A</caption></table></div>\n'
+        '<div class="table-scroll" tabindex="0">\n'
+        '<div class="table-scroll" role="region" tabindex="0">\n'
+        '<div class="table-scroll" role="region" aria-labelledby="nowhere" tabindex="0">\n'
+        '<div class="table-scroll" role="region"\n'
+        '     aria-label="{{ _(\'%(title)s\', title=x) if n > 1 }}">\n'
+        '<div id="b" class="table-scroll" tabindex="0" role="region" aria-label="{{ title }}">\n'
+    )
+    assert [line for line, _ in unnamed_scroll_regions(source)] == [3, 4, 5, 6]
+    found = dict(unnamed_scroll_regions(source))
+    assert "role" in found[3] and "aria-labelledby or aria-label" in found[3]
+    assert found[6] == 'tabindex="0"'
