@@ -85,6 +85,8 @@ def plugins_command():
 @with_appcontext
 def create_admin_command(email: str, display_name: str, password: str | None):
     """Create an admin account (confirmed), or make an existing account admin."""
+    from flask_babel import lazy_gettext as _l
+
     from .accounts.models import User, UserRole
     from .accounts.passwords import hash_password, password_problems
     from .services.audit import record
@@ -105,7 +107,8 @@ def create_admin_command(email: str, display_name: str, password: str | None):
         db.session.flush()
     if not user.has_role("admin"):
         user.role_grants.append(UserRole(role="admin"))
-    record("accounts.admin_created", user, summary=f"Admin role given from the command line to {email}")
+    record("accounts.admin_created", user,
+           summary=_l("Admin role given from the command line to %(email)s", email=email))
     db.session.commit()
     click.echo(f"{email} is an admin.")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from ..services.audit import record
 from ..database import db, utcnow
 from ..events import UserDeleted, emit
@@ -60,7 +62,7 @@ def build_export(user: User) -> dict[str, Any]:
     return export
 
 
-def delete_account(user: User, summary: str = "Account deleted by its owner") -> None:
+def delete_account(user: User, summary: str = _l("Account deleted by its owner")) -> None:
     """Erase the person's data in every plugin, anonymise the account and commit: the plugins
     are then told (:class:`~core.events.UserDeleted`)."""
     user_id = user.id

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from ..database import db, utcnow
 from .models import User
@@ -27,5 +28,6 @@ def purge_unconfirmed() -> int:
         )
     ).all()
     for user in stale:
-        delete_account(user, summary="Account never confirmed, anonymised after the retention period")
+        delete_account(user,
+                       summary=_l("Account never confirmed, anonymised after the retention period"))
     return len(stale)

@@ -162,12 +162,15 @@ def change_roles(user: User, added: set[str], removed: set[str]) -> None:
     """
     for role in sorted(added):
         user.role_grants.append(UserRole(role=role))
-        record("accounts.role_granted", user, summary=f"Role {role} given to {user.display_name}",
+        record("accounts.role_granted", user,
+               summary=_l("Role %(role)s given to %(name)s", role=role, name=user.display_name),
                role=role)
     for grant in [grant for grant in user.role_grants if grant.role in removed]:
         user.role_grants.remove(grant)
         record("accounts.role_removed", user,
-               summary=f"Role {grant.role} removed from {user.display_name}", role=grant.role)
+               summary=_l("Role %(role)s removed from %(name)s", role=grant.role,
+                          name=user.display_name),
+               role=grant.role)
     for role in sorted(added):
         emit(RoleChanged(user_id=user.id, role=role, granted=True, actor_id=current_user.id))
     for role in sorted(removed):
@@ -254,10 +257,16 @@ def save_matrix(specs, roles, held: dict[str, set[str]], wanted: set[str]) -> in
                 row.granted = want
             if want != (role.name in held.get(spec.name, set())):
                 changed += 1
+                if want:
+                    summary = _l("%(permission)s granted to %(role)s", permission=spec.name,
+                                 role=role.name)
+                else:
+                    summary = _l("%(permission)s removed from %(role)s", permission=spec.name,
+                                 role=role.name)
                 record(
                     "permissions.granted" if want else "permissions.revoked",
                     object_type="permission", object_id=spec.name,
-                    summary=f"{spec.name} {'granted to' if want else 'removed from'} {role.name}",
+                    summary=summary,
                     role=role.name, permission=spec.name, default=default,
                 )
     db.session.commit()
@@ -370,8 +379,12 @@ def taxonomy_create(kind: str):
         item = spec.model(name="", slug="", position=0)
         fill_taxonomy_item(item, form)
         db.session.add(item)
-        if commit_taxonomy(form, kind, item, "taxonomy.created",
-                           f"{kind} {item.name} ({item.slug}) created", name=item.name,
+        if kind == "neighbourhood":
+            summary = _l("Neighbourhood %(name)s (%(slug)s) created", name=item.name,
+                         slug=item.slug)
+        else:
+            summary = _l("Category %(name)s (%(slug)s) created", name=item.name, slug=item.slug)
+        if commit_taxonomy(form, kind, item, "taxonomy.created", summary, name=item.name,
                            slug=item.slug):
             flash(_("“%(name)s” is added.", name=item.name), "success")
             return redirect(url_for("admin.taxonomy"))
@@ -392,8 +405,12 @@ def taxonomy_edit(kind: str, item_id: int):
         if before == after:
             flash(_("Nothing changed."), "info")
             return redirect(url_for("admin.taxonomy"))
-        if commit_taxonomy(form, kind, item, "taxonomy.renamed",
-                           f"{kind} {before['name']} renamed {item.name}", before=before,
+        if kind == "neighbourhood":
+            summary = _l("Neighbourhood %(name)s renamed %(new)s", name=before["name"],
+                         new=item.name)
+        else:
+            summary = _l("Category %(name)s renamed %(new)s", name=before["name"], new=item.name)
+        if commit_taxonomy(form, kind, item, "taxonomy.renamed", summary, before=before,
                            after=after):
             flash(_("“%(name)s” is saved.", name=item.name), "success")
             return redirect(url_for("admin.taxonomy"))
@@ -409,8 +426,11 @@ def taxonomy_delete(kind: str, item_id: int):
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         name = item.name
-        record("taxonomy.deleted", item, summary=f"{kind} {name} ({item.slug}) deleted",
-               kind=kind, name=name, slug=item.slug)
+        if kind == "neighbourhood":
+            summary = _l("Neighbourhood %(name)s (%(slug)s) deleted", name=name, slug=item.slug)
+        else:
+            summary = _l("Category %(name)s (%(slug)s) deleted", name=name, slug=item.slug)
+        record("taxonomy.deleted", item, summary=summary, kind=kind, name=name, slug=item.slug)
         detach_taxonomy(kind, item)
         db.session.delete(item)
         db.session.commit()
@@ -620,8 +640,9 @@ def settings_save(plugin: str):
         save_setting(plugin, row.spec.name, value)
         changed += 1
         record("settings.changed", object_type="setting", object_id=f"{plugin}.{row.spec.name}",
-               summary=f"{plugin}.{row.spec.name} set to {value!r}", plugin=plugin,
-               name=row.spec.name, before=row.value, after=value)
+               summary=_l("%(setting)s set to %(value)s", setting=f"{plugin}.{row.spec.name}",
+                          value=repr(value)),
+               plugin=plugin, name=row.spec.name, before=row.value, after=value)
     db.session.commit()
     if changed:
         flash(_("The settings of “%(plugin)s” are saved.", plugin=plugin_title(plugin)), "success")
@@ -648,8 +669,9 @@ def settings_reset(plugin: str, name: str):
         g.pop("_civique_settings", None)
         after = get_setting(plugin, name)
         record("settings.reset", object_type="setting", object_id=f"{plugin}.{name}",
-               summary=f"{plugin}.{name} back to {after!r}", plugin=plugin, name=name,
-               before=before, after=after)
+               summary=_l("%(setting)s back to %(value)s", setting=f"{plugin}.{name}",
+                          value=repr(after)),
+               plugin=plugin, name=name, before=before, after=after)
         db.session.commit()
         flash(_("“%(label)s” is back to the value of the configuration or the default.",
                 label=specs[name].label), "success")

@@ -275,6 +275,6 @@ def purge_expired(now: datetime | None = None) -> int:
             anonymise(case)
         audit(f"conciliator.case.{'erased' if mode == 'erase' else 'anonymised'}",
               object_type=Case.__tablename__, object_id=reference,
-              summary=f"{reference}: retention period over")
+              summary=_l("%(reference)s: retention period over", reference=reference))
     db.session.commit()
     return len(cases)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -124,7 +125,7 @@ def dashboard():
     rows.sort(key=lambda row: (STATUS_ORDER.index(row[0].state), row[1].due if row[1] else far))
     counts = dict(db.session.execute(
         select(Case.state, func.count()).where(Case.anonymised_at.is_(None)).group_by(Case.state)).all())
-    audit("conciliator.dashboard.viewed", summary=f"{len(rows)} cases listed")
+    audit("conciliator.dashboard.viewed", summary=_l("%(count)d cases listed", count=len(rows)))
     db.session.commit()
     return render_template("conciliator/dashboard.html", rows=rows, status=status, counts=counts,
                            states=STATUS_ORDER,

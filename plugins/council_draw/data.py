@@ -59,7 +59,8 @@ def erase_council(council: Council) -> int:
     council.erased_at = utcnow()
     expire_visitor_pages()
     audit("council_draw.personal_data_erased", council,
-          summary=f"Personal data of {len(ids)} candidate(s) of {council.name} erased",
+          summary=_l("Personal data of %(count)d candidate(s) of %(council)s erased",
+                     count=len(ids), council=council.name),
           candidates=len(ids))
     return len(ids)
 

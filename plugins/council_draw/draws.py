@@ -172,7 +172,9 @@ def prepare(council: Council, algorithm: str, actor) -> Draw | list[Infeasible]:
         db.session.flush()
         enqueue(COMPUTE_JOB, draw_id=draw.id, unique_key=f"{COMPUTE_JOB}:{draw.id}")
         audit("council_draw.draw_queued", draw,
-              summary=f"Probabilities of {council.name} queued for the worker", algorithm=algorithm)
+              summary=_l("Probabilities of %(council)s queued for the worker",
+                         council=council.name),
+              algorithm=algorithm)
         return draw
     inputs = [college_input(council, college) for college in council.colleges]
     try:
@@ -196,7 +198,8 @@ def _prepared(council: Council, draw: Draw, record: dict) -> Draw:
     if draw.id is None:
         db.session.add(draw)
     db.session.flush()
-    audit("council_draw.draw_prepared", draw, summary=f"Probabilities computed for {council.name}",
+    audit("council_draw.draw_prepared", draw,
+          summary=_l("Probabilities computed for %(council)s", council=council.name),
           algorithm=draw.algorithm)
     return draw
 
@@ -241,8 +244,16 @@ def compute(draw_id: int) -> None:
 def _failed(draw: Draw, problem: str) -> None:
     set_draw_status(draw, "fail")
     draw.problem = problem
-    audit("council_draw.draw_failed", draw,
-          summary=f"Probabilities of {draw.council.name} could not be computed: {problem}")
+    if problem == "infeasible":
+        summary = _l("Probabilities of %(council)s could not be computed: the quotas cannot be met",
+                     council=draw.council.name)
+    elif problem == "time_limit":
+        summary = _l("Probabilities of %(council)s could not be computed: time limit reached",
+                     council=draw.council.name)
+    else:
+        summary = _l("Probabilities of %(council)s could not be computed: unexpected error",
+                     council=draw.council.name)
+    audit("council_draw.draw_failed", draw, summary=summary)
     if draw.created_by_id:
         notify([draw.created_by_id], "council_draw.draw_failed",
                lambda: _("The chances of the candidates to %(council)s could not be computed.",
@@ -285,7 +296,8 @@ def publish(draw: Draw, place: str, planned_at) -> None:
     draw.published_at = utcnow()
     draw.ceremony_place = place
     draw.ceremony_planned_at = planned_at
-    audit("council_draw.draw_published", draw, summary=f"Draw of {draw.council.name} published",
+    audit("council_draw.draw_published", draw,
+          summary=_l("Draw of %(council)s published", council=draw.council.name),
           fingerprint=draw.fingerprint)
 
 
@@ -297,7 +309,8 @@ def cancel(draw: Draw) -> None:
     if draw.status not in DRAW_LIFE.transition("cancel").sources:
         raise DrawRefused(_l("This draw is already cancelled or failed."))
     set_draw_status(draw, "cancel")
-    audit("council_draw.draw_cancelled", draw, summary=f"Draw of {draw.council.name} cancelled")
+    audit("council_draw.draw_cancelled", draw,
+          summary=_l("Draw of %(council)s cancelled", council=draw.council.name))
 
 
 def pool_is_frozen(council: Council) -> bool:
@@ -339,7 +352,8 @@ def hold_ceremony(draw: Draw, seed: str, witnesses: list[str]) -> None:
                            "selected", rank))
         for rank, pseudonym in enumerate(outcome["reserve"], start=1):
             _member(draw, college, key, by_pseudonym.get(pseudonym), pseudonym, "reserve", rank)
-    audit("council_draw.ceremony_held", draw, summary=f"Draw of {draw.council.name}: seed entered",
+    audit("council_draw.ceremony_held", draw,
+          summary=_l("Draw of %(council)s: seed entered", council=draw.council.name),
           seed=seed, witnesses=witnesses)
 
 
@@ -509,7 +523,8 @@ def replace(vacant: Member, force: bool = False) -> Member:
     newcomer.replaces = vacant
     invite(newcomer)
     audit("council_draw.member_replaced", newcomer,
-          summary=f"{vacant.pseudonym} replaced by {newcomer.pseudonym} (reserve rank {newcomer.rank})",
+          summary=_l("%(vacant)s replaced by %(replacement)s (reserve rank %(rank)s)",
+                     vacant=vacant.pseudonym, replacement=newcomer.pseudonym, rank=newcomer.rank),
           vacant=vacant.pseudonym, replacement=newcomer.pseudonym, quotas_broken=proposal.broken)
     return newcomer
 
@@ -524,11 +539,13 @@ def withdraw(member: Member) -> None:
     if member.body_member is not None:
         # Their last day was yesterday: the council's page no longer lists them from today.
         end_membership(member.body_member, utcnow().date() - timedelta(days=1))
-    audit("council_draw.member_withdrawn", member, summary=f"{member.pseudonym} left the council")
+    audit("council_draw.member_withdrawn", member,
+          summary=_l("%(member)s left the council", member=member.pseudonym))
 
 
 def record_answer(member: Member, accept: bool) -> None:
     """Staff record the answer of a member without an e-mail address (paper, phone)."""
     respond(member, accept, "initials")
     audit("council_draw.answer_recorded", member,
-          summary=f"Answer of {member.pseudonym} recorded by staff", accepted=accept)
+          summary=_l("Answer of %(member)s recorded by staff", member=member.pseudonym),
+          accepted=accept)

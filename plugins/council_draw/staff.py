@@ -12,6 +12,7 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.services.audit import record as audit
@@ -88,7 +89,8 @@ def council_new():
         add_default_features(council)
         db.session.add(council)
         db.session.flush()
-        audit("council_draw.council_created", council, summary=f"Council {council.name} created")
+        audit("council_draw.council_created", council,
+              summary=_l("Council %(council)s created", council=council.name))
         db.session.commit()
         flash(_("The council is created. Add its colleges and quotas."), "success")
         return redirect(url_for("council_draw_staff.manage_council", id=council.id))
@@ -115,7 +117,8 @@ def council_edit(id: int):
         sync_neighbourhoods(council)
         if not pool_is_frozen(council):
             refresh(council)
-        audit("council_draw.council_updated", council, summary=f"Council {council.name} updated")
+        audit("council_draw.council_updated", council,
+              summary=_l("Council %(council)s updated", council=council.name))
         db.session.commit()
         flash(_("The council is saved."), "success")
         return redirect(url_for("council_draw_staff.manage_council", id=council.id))
@@ -156,7 +159,8 @@ def college_add(id: int):
                           seats=form.seats.data, position=len(council.colleges) + 1)
         db.session.add(college)
         db.session.flush()
-        audit("council_draw.college_created", college, summary=f"College {college.name} added",
+        audit("council_draw.college_created", college,
+              summary=_l("College %(college)s added", college=college.name),
               seats=college.seats)
         db.session.commit()
         flash(_("The college is added. Set its quotas."), "success")
@@ -183,7 +187,8 @@ def college_edit(id: int, college_id: int):
         if _refuse_if_frozen(council):
             return redirect(url_for("council_draw_staff.manage_council", id=council.id))
         form.populate_obj(college)
-        audit("council_draw.college_updated", college, summary=f"College {college.name} updated",
+        audit("council_draw.college_updated", college,
+              summary=_l("College %(college)s updated", college=college.name),
               seats=college.seats)
         db.session.commit()
         flash(_("The college is saved."), "success")
@@ -197,7 +202,8 @@ def college_delete(id: int, college_id: int):
     college = _college(id, college_id)
     council = college.council
     if not _refuse_if_frozen(council) and ActionForm().validate_on_submit():
-        audit("council_draw.college_deleted", college, summary=f"College {college.name} deleted")
+        audit("council_draw.college_deleted", college,
+              summary=_l("College %(college)s deleted", college=college.name))
         db.session.delete(college)
         db.session.flush()
         refresh(council)
@@ -239,7 +245,8 @@ def quotas(id: int, college_id: int):
                 db.session.add(quota)
             db.session.flush()
             refresh(council)
-            audit("council_draw.quotas_updated", college, summary=f"Quotas of {college.name} updated",
+            audit("council_draw.quotas_updated", college,
+                  summary=_l("Quotas of %(college)s updated", college=college.name),
                   quotas={str(k): list(v) for k, v in wanted.items()})
             db.session.commit()
             flash(_("The quotas are saved."), "success")
@@ -317,7 +324,8 @@ def feature_add(id: int):
             db.session.add(feature)
             db.session.flush()
             refresh(council)
-            audit("council_draw.feature_created", feature, summary=f"Feature {feature.name} added",
+            audit("council_draw.feature_created", feature,
+                  summary=_l("Feature %(feature)s added", feature=feature.name),
                   values=[v[0] for v in values])
             db.session.commit()
             flash(_("The feature is added: the call form now asks for it."), "success")
@@ -358,7 +366,8 @@ def feature_edit(id: int, feature_id: int):
             _replace_values(feature, values)
         db.session.flush()
         refresh(council)
-        audit("council_draw.feature_updated", feature, summary=f"Feature {feature.name} updated")
+        audit("council_draw.feature_updated", feature,
+              summary=_l("Feature %(feature)s updated", feature=feature.name))
         db.session.commit()
         flash(_("The feature is saved."), "success")
         return redirect(url_for("council_draw_staff.manage_council", id=council.id))
@@ -387,7 +396,8 @@ def feature_delete(id: int, feature_id: int):
         flash(_("Gender, age and neighbourhood stay; leave their quotas empty if you do not use them."),
               "error")
     elif not _refuse_if_frozen(council) and ActionForm().validate_on_submit():
-        audit("council_draw.feature_deleted", feature, summary=f"Feature {feature.name} deleted")
+        audit("council_draw.feature_deleted", feature,
+              summary=_l("Feature %(feature)s deleted", feature=feature.name))
         db.session.delete(feature)
         db.session.flush()
         refresh(council)
@@ -408,7 +418,8 @@ def candidates(id: int):
         rows = [c for c in rows if c.flagged]
     elif show == "out":
         rows = [c for c in rows if not c.in_pool]
-    audit("council_draw.candidates_viewed", council, summary=f"Candidates of {council.name} viewed")
+    audit("council_draw.candidates_viewed", council,
+          summary=_l("Candidates of %(council)s viewed", council=council.name))
     db.session.commit()
     return render_template("council_draw/manage/candidates.html", council=council, candidates=rows,
                            show=show, reasons=REASONS, action=ActionForm(),
@@ -427,7 +438,7 @@ def _candidate(id: int, candidate_id: int) -> Candidate:
 def candidate(id: int, candidate_id: int):
     candidate = _candidate(id, candidate_id)
     audit("council_draw.candidate_viewed", candidate,
-          summary=f"Candidate {candidate.pseudonym} viewed")
+          summary=_l("Candidate %(candidate)s viewed", candidate=candidate.pseudonym))
     db.session.commit()
     labels = {f.key: (f.name, {v.key: v.label for v in f.values}) for f in candidate.council.features}
     return render_template("council_draw/manage/candidate.html", candidate=candidate,
@@ -441,8 +452,11 @@ def candidate_pool(id: int, candidate_id: int):
     candidate = _candidate(id, candidate_id)
     if not _refuse_if_frozen(candidate.council) and ActionForm().validate_on_submit():
         candidate.in_pool = request.form.get("in_pool") == "1"
-        audit("council_draw.candidate_pool_changed", candidate,
-              summary=f"Candidate {candidate.pseudonym} {'in' if candidate.in_pool else 'out of'} the pool",
+        if candidate.in_pool:
+            summary = _l("Candidate %(candidate)s in the pool", candidate=candidate.pseudonym)
+        else:
+            summary = _l("Candidate %(candidate)s out of the pool", candidate=candidate.pseudonym)
+        audit("council_draw.candidate_pool_changed", candidate, summary=summary,
               in_pool=candidate.in_pool)
         db.session.commit()
         flash(_("%(pseudonym)s is now in the pool.", pseudonym=candidate.pseudonym)
@@ -474,7 +488,8 @@ def import_candidates(id: int):
             try:
                 created = import_rows(council, report.rows)
                 audit("council_draw.candidates_imported", council,
-                      summary=f"{len(created)} candidate(s) imported into {council.name}",
+                      summary=_l("%(count)d candidate(s) imported into %(council)s",
+                                 count=len(created), council=council.name),
                       rows=len(created), rejected=len(report.errors))
                 db.session.commit()
             except Exception:

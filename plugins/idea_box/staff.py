@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -259,7 +260,8 @@ def _record_step(idea: Idea, step: ImplementationStep, completes: bool):
     idea.progress = 100 if completes else step.progress
     if step.budget_spent is not None:
         idea.budget_spent = step.budget_spent
-    audit("idea_box.step_added", idea, object_type=Idea.content_type_name, summary=f"{idea.title}: {step.title}",
+    audit("idea_box.step_added", idea, object_type=Idea.content_type_name,
+          summary=_l("%(idea)s: %(step)s", idea=idea.title, step=step.title),
           date=step.happened_on.isoformat(), progress=idea.progress, budget_spent=step.budget_spent)
     try:
         # The followers are told of the step below, in its own words (announced).
@@ -295,7 +297,8 @@ def delete_step(id: int, step_id: int):
         flash(_("This step no longer exists."), "error")
         return redirect(url_for("idea_box_staff.implementation", id=idea.id))
     photo = db.session.get(Attachment, step.photo_id) if step.photo_id else None
-    audit("idea_box.step_deleted", idea, object_type=Idea.content_type_name, summary=f"{idea.title}: {step.title}")
+    audit("idea_box.step_deleted", idea, object_type=Idea.content_type_name,
+          summary=_l("%(idea)s: %(step)s", idea=idea.title, step=step.title))
     idea.steps.remove(step)
     expire_visitor_pages()
     if photo is not None:

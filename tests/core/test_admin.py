@@ -8,6 +8,7 @@ import pytest
 
 from core.accounts.models import User
 from core.services.audit import AuditEntry
+from core.services.audit.labels import recorded_details
 from core.database import db
 from core.events import RoleChanged
 from core.permissions import PermissionOverride
@@ -125,7 +126,7 @@ def test_the_admin_makes_a_resident_moderator_who_then_opens_the_moderators_page
     [entry] = audit_entries("accounts.role_granted")
     assert entry.actor_id == admin.id
     assert entry.object_type == "user_account" and entry.object_id == str(resident.id)
-    assert entry.details == {"role": "moderator"}
+    assert recorded_details(entry) == {"role": "moderator"}
     assert role_events() == [
         RoleChanged(user_id=resident.id, role="moderator", granted=True, actor_id=admin.id)
     ]
@@ -145,7 +146,7 @@ def test_a_removed_role_stops_working_at_once_without_logging_the_person_out(
     assert browser.get("/admin/").status_code == 403
     assert browser.get("/account").status_code == 200  # still signed in
     [entry] = audit_entries("accounts.role_removed")
-    assert entry.details == {"role": "moderator"}
+    assert recorded_details(entry) == {"role": "moderator"}
     assert role_events() == [RoleChanged(
         user_id=moderator.id, role="moderator", granted=False, actor_id=people["admin"].id
     )]
@@ -248,9 +249,11 @@ def test_a_changed_grant_takes_effect_is_stored_as_an_override_and_audited(
     }
     assert overrides == {("staff", "admin.audit", True), ("admin", "admin.taxonomy", False)}
     [granted] = audit_entries("permissions.granted")
-    assert granted.details == {"role": "staff", "permission": "admin.audit", "default": False}
+    assert recorded_details(granted) == {"role": "staff", "permission": "admin.audit",
+                                         "default": False}
     [revoked] = audit_entries("permissions.revoked")
-    assert revoked.details == {"role": "admin", "permission": "admin.taxonomy", "default": True}
+    assert recorded_details(revoked) == {"role": "admin", "permission": "admin.taxonomy",
+                                         "default": True}
     assert checked_grants(admin_client) == wanted
 
     # Back to the defaults: the overrides are deleted, not stored again.

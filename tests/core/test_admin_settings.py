@@ -8,6 +8,7 @@ import pytest
 from flask import g
 
 from core.services.audit import AuditEntry
+from core.services.audit.labels import recorded_details
 from core.database import db
 from core.settings import SettingValue, get_setting
 
@@ -71,7 +72,8 @@ def test_saved_settings_are_what_the_plugin_then_reads_and_are_audited(admin_cli
         ("settings.changed", "parish_notes.open"),
         ("settings.changed", "parish_notes.order"),
     ]
-    assert entries[1].details == {"plugin": PLUGIN, "name": "per_page", "before": 10, "after": 25}
+    assert recorded_details(entries[1]) == {"plugin": PLUGIN, "name": "per_page", "before": 10,
+                                            "after": 25}
     assert 'type="number" value="25"' in admin_client.get("/admin/settings").text
 
     # Sending the same values again changes and records nothing.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.content import load_item
@@ -42,7 +43,9 @@ def upload(type_name: str, id: int):
         flash(str(refused.message), "error")
         return redirect(item.url + "#attachments")
     if not item.is_author(current_user):
-        record("attachments.added", attachment, summary=f"{attachment.original_name} on {type_name} {id}")
+        record("attachments.added", attachment,
+               summary=_l("%(file)s on %(type)s %(number)s", file=attachment.original_name,
+                          type=type_name, number=id))
     db.session.commit()
     flash(_("The file has been added."), "success")
     return redirect(item.url + "#attachments")

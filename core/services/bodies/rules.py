@@ -45,14 +45,17 @@ def add_member(body: Body, name: str, kind: str = "resident", role: str = "", *,
                         position=len(body.members))
     db.session.add(member)
     db.session.flush()
-    audit("bodies.member_added", member, summary=f"{body.name}: {member.name}", body=body.id)
+    audit("bodies.member_added", member,
+          summary=_l("%(body)s: %(member)s", body=body.name, member=member.name), body=body.id)
     return member
 
 
 def end_membership(member: BodyMember, until: date | None = None) -> None:
     """The member leaves the body (kept in its history). Audited; the caller commits."""
     member.until = until or utcnow().date()
-    audit("bodies.member_left", member, summary=f"{member.body.name}: {member.name}", body=member.body_id)
+    audit("bodies.member_left", member,
+          summary=_l("%(body)s: %(member)s", body=member.body.name, member=member.name),
+          body=member.body_id)
 
 
 def schedule_meeting(body: Body, title: str, starts_at: datetime, place: str = "",
@@ -64,7 +67,8 @@ def schedule_meeting(body: Body, title: str, starts_at: datetime, place: str = "
                       place=(place or "").strip()[:250], agenda=(agenda or "").strip())
     db.session.add(meeting)
     db.session.flush()
-    audit("bodies.meeting_scheduled", meeting, summary=f"{body.name}: {meeting.title}", body=body.id)
+    audit("bodies.meeting_scheduled", meeting,
+          summary=_l("%(body)s: %(meeting)s", body=body.name, meeting=meeting.title), body=body.id)
     return meeting
 
 
@@ -75,7 +79,8 @@ def add_document(meeting: Meeting, title: str, url: str) -> MeetingDocument:
     document = MeetingDocument(meeting=meeting, title=title.strip()[:200], url=url.strip()[:500])
     db.session.add(document)
     db.session.flush()
-    audit("bodies.document_added", document, summary=f"{meeting.title}: {document.title}")
+    audit("bodies.document_added", document,
+          summary=_l("%(meeting)s: %(document)s", meeting=meeting.title, document=document.title))
     return document
 
 
@@ -88,7 +93,8 @@ def publish_minutes(meeting: Meeting, minutes: str, now: datetime | None = None)
         raise BodyError(_l("Write the minutes."))
     meeting.minutes = minutes.strip()
     meeting.minutes_published_at = now
-    audit("bodies.minutes_published", meeting, summary=f"{meeting.body.name}: {meeting.title}")
+    audit("bodies.minutes_published", meeting,
+          summary=_l("%(body)s: %(meeting)s", body=meeting.body.name, meeting=meeting.title))
 
 
 def meetings_held(owner: str | None = None) -> int:

@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from core.database import db
@@ -101,7 +102,8 @@ def _save(form: BoundariesForm, found):
             db.session.add(neighbourhood)
             existing[neighbourhood.slug] = neighbourhood
         neighbourhood.boundary = json.dumps(boundary.geometry, separators=(",", ":"))
-    audit("maps.boundaries_uploaded", summary=f"{len(found)} neighbourhood outlines uploaded",
+    audit("maps.boundaries_uploaded",
+          summary=_l("%(count)d neighbourhood outlines uploaded", count=len(found)),
           names=[boundary.name for boundary in found], added=unknown)
     expire_visitor_pages()
     db.session.commit()
@@ -120,7 +122,8 @@ def remove(neighbourhood_id: int):
         abort(404)
     if form.validate_on_submit() and neighbourhood.boundary:
         neighbourhood.boundary = None
-        audit("maps.boundary_removed", neighbourhood, summary=f"outline of {neighbourhood.name} removed",
+        audit("maps.boundary_removed", neighbourhood,
+              summary=_l("outline of %(name)s removed", name=neighbourhood.name),
               name=neighbourhood.name)
         expire_visitor_pages()
         db.session.commit()

@@ -136,6 +136,14 @@ def _tell_author(target: Target, kind: str, message: Callable[[], str], actor=No
         notify([author_id], kind, message, url=target.url, item=target.item, actor=actor)
 
 
+def _target_summary(target: Target):
+    """The audit summary of a decision on ``target``, in each reader's language."""
+    if target.is_comment:
+        return _l("Comment %(number)s on “%(title)s”", number=target.id, title=target.title)
+    return _l("%(type)s %(number)s on “%(title)s”", type=target.type, number=target.id,
+              title=target.title)
+
+
 def hide(target: Target, moderator, reason: str) -> Decision:
     """Hide ``target`` with a public ``reason``, uphold its reports, log and tell the author."""
     reason = (reason or "").strip()
@@ -150,7 +158,7 @@ def hide(target: Target, moderator, reason: str) -> Decision:
     db.session.add(decision)
     record(
         "moderation.hidden", object_type=target.type, object_id=target.id, actor=moderator,
-        summary=f"{target.type} {target.id} on “{target.title}”", reason=reason, reports=count,
+        summary=_target_summary(target), reason=reason, reports=count,
     )
     title = target.title
     if target.is_comment:
@@ -175,7 +183,7 @@ def keep(target: Target, moderator) -> Decision:
     db.session.add(decision)
     record(
         "moderation.kept", object_type=target.type, object_id=target.id, actor=moderator,
-        summary=f"{target.type} {target.id} on “{target.title}”", reports=count, was_hidden=was_hidden,
+        summary=_target_summary(target), reports=count, was_hidden=was_hidden,
     )
     title = target.title
     if was_hidden and target.is_comment:
