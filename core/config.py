@@ -118,10 +118,14 @@ class Defaults:
     PROXY_FIX = 0
 
     WTF_CSRF_TIME_LIMIT = None
+    # Cookies: never readable by scripts, not sent by other sites' forms, and in production only
+    # over HTTPS (None: Secure in production, not in development and tests, which run on http).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
 
@@ -177,15 +181,16 @@ def finalise(app) -> None:
             "`python -c 'import secrets; print(secrets.token_hex(32))'`), or set "
             "CIVIQUE_ENV=development for a local trial."
         )
-    if env == "production":
-        config.setdefault("SESSION_COOKIE_SECURE", True)
-        config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Not ``setdefault``: Flask's own defaults already hold most keys (SESSION_COOKIE_SECURE is
+    # False there), so a default of ours is given where the key is missing *or* left at None.
+    unset_default(config, "SESSION_COOKIE_SECURE", env == "production")
+    unset_default(config, "REMEMBER_COOKIE_SECURE", env == "production")
 
     url = config.get("DATABASE_URL") or config.get("SQLALCHEMY_DATABASE_URI")
     if not url:
         url = "sqlite:///" + os.path.join(app.instance_path, "civique.sqlite3")
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    unset_default(config, "SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     config["PLUGINS"] = as_list(config.get("PLUGINS"))
     config["PLUGIN_PROVIDERS"] = as_mapping(config.get("PLUGIN_PROVIDERS"))
@@ -195,9 +200,18 @@ def finalise(app) -> None:
         config["PAGE_CACHE_SECONDS"] = 10 if env == "production" else 0
 
     redis_url = config.get("REDIS_URL")
-    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    config.setdefault("RATELIMIT_ENABLED", True)
+    unset_default(config, "RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    unset_default(config, "RATELIMIT_HEADERS_ENABLED", True)
+    unset_default(config, "RATELIMIT_ENABLED", True)
+    # Redis away: limits are counted in each process's memory meanwhile, never a failed request.
+    unset_default(config, "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    unset_default(config, "RATELIMIT_SWALLOW_ERRORS", True)
+
+
+def unset_default(config, key: str, value) -> None:
+    """Give ``key`` the value ``value`` unless the site configured it (missing or None)."""
+    if config.get(key) is None:
+        config[key] = value
 
 
 def normalise_database_url(url: str) -> str:

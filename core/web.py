@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g, render_template, request, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from markupsafe import escape
 from flask_babel import get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
@@ -303,4 +303,16 @@ def init_app(app, plugins) -> None:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("Content-Security-Policy", policy)
+        return response
+
+    @app.after_request
+    def personal_pages_not_kept(response):
+        """What is sent to a signed-in person is theirs: neither a shared cache nor the browser's
+        history keeps it (a page seen on a library's computer is gone once they log out)."""
+        if request.endpoint == "static" or (request.endpoint or "").endswith(".static"):
+            return response
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        if "_user_id" in session or request.cookies.get(remember_cookie):
+            response.headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
         return response

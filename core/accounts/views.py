@@ -88,6 +88,9 @@ def signup():
     form.neighbourhood.choices = neighbourhood_choices(_("I prefer not to say / outside the city"))
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
+        # Hashed whether or not the address has an account: the two paths cost the same, so
+        # the time of the answer does not tell either.
+        password_hash = passwords.hash_password(form.password.data)
         existing = find_user_by_email(email)
         if existing is not None:
             # Say the same as for a new account, so nobody learns who has one; tell the owner.
@@ -101,7 +104,7 @@ def signup():
             user = User(
                 email=email,
                 display_name=form.display_name.data.strip(),
-                password_hash=passwords.hash_password(form.password.data),
+                password_hash=password_hash,
                 neighbourhood_id=int(form.neighbourhood.data) if form.neighbourhood.data else None,
                 locale=session.get("lang") or request.accept_languages.best_match(current_app.config["LANGUAGES"]),
             )
