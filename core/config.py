@@ -89,6 +89,9 @@ class Defaults:
     # planned in the order written (planning six joins took longer than running the query).
     POSTGRESQL_SESSION_SETTINGS = {"join_collapse_limit": "1"}
 
+    # /healthz says the workers are late when none finished a round for this long.
+    WORKER_LATE_SECONDS = 300
+
     # Shared state between instances (rate limits, job queue, kept pages). None: in-process memory.
     REDIS_URL = None
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, db, utcnow
 from .events import after_commit
+from .heartbeat import forget_silent, round_done, taken_back, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class Job(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The worker running it (core.heartbeat): if that worker dies, the job is taken back.
+    worker: Mapped[str | None] = mapped_column(String(200))
 
 
 class ScheduleRun(db.Model):
@@ -160,7 +163,8 @@ def claim(job_id: int) -> bool:
     result = db.session.execute(
         db.update(Job)
         .where(Job.id == job_id, Job.status == "pending", Job.next_attempt_at <= now)
-        .values(status="running", started_at=now, attempts=Job.attempts + 1)
+        .values(status="running", started_at=now, attempts=Job.attempts + 1,
+                worker=worker_name())
     )
     db.session.commit()
     return result.rowcount == 1
@@ -176,6 +180,12 @@ def run_job(job_id: int) -> bool:
         if function is None:
             raise UnknownJob(f"no enabled plugin provides the job {job.kind!r}")
         function(**(job.payload or {}))
+        # Done in the transaction of the work itself: a worker killed before this commit
+        # leaves neither the work nor the mark, and the job runs again from the start.
+        job = db.session.get(Job, job_id)
+        job.status = "done"
+        job.finished_at = utcnow()
+        job.last_error = None
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
@@ -191,11 +201,6 @@ def run_job(job_id: int) -> bool:
             log.warning("Job %s (%s) failed, attempt %s: %s", job.id, job.kind, job.attempts, exc)
         db.session.commit()
         return False
-    job = db.session.get(Job, job_id)
-    job.status = "done"
-    job.finished_at = utcnow()
-    job.last_error = None
-    db.session.commit()
     return True
 
 
@@ -225,11 +230,18 @@ def run_due(limit: int = 100) -> int:
 
 
 def recover_stale() -> int:
-    """Put back jobs left ``running`` by a worker that died."""
+    """Put back jobs left ``running`` by a worker that died (its heartbeat stopped), by this
+    worker's round cut short (the database restarting), or, taken by a process without a
+    heartbeat, running for :data:`STALE_AFTER`.
+
+    A job runs in one transaction, committed when it returns: one cut short left nothing
+    behind, and runs again from the start.
+    """
     result = db.session.execute(
         db.update(Job)
-        .where(Job.status == "running", Job.started_at <= utcnow() - STALE_AFTER)
-        .values(status="pending")
+        .where(Job.status == "running", taken_back(Job.worker, Job.started_at <= utcnow() - STALE_AFTER))
+        .values(status="pending", worker=None)
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount
@@ -274,9 +286,27 @@ def run_schedules(now: datetime | None = None) -> int:
 
 
 def worker_round() -> dict[str, int]:
-    """One round of the worker: mail, schedules, jobs, then their mail. Returns what it did."""
+    """One round of the worker: mail, schedules, jobs, then their mail. Returns what it did.
+
+    The round is recorded in the worker's heartbeat (:mod:`core.heartbeat`), failed or not.
+    """
+    try:
+        done = _round()
+    except Exception as exc:
+        db.session.rollback()
+        try:
+            round_done(exc)
+        except Exception:  # the database is what failed
+            db.session.rollback()
+        raise
+    round_done()
+    return done
+
+
+def _round() -> dict[str, int]:
     from .mail import deliver_due
 
+    forget_silent()
     done = {"mail": deliver_due(), "stale": recover_stale(), "scheduled": run_schedules()}
     if current_app.config.get("REDIS_URL"):
         from rq import SimpleWorker

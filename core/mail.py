@@ -15,21 +15,27 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Integer, String, Text, text
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, db, utcnow
 from .events import after_commit
+from .heartbeat import taken_back, worker_name
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
+# A message being sent by a process without a heartbeat (a web request) and not recorded as
+# sent within this delay was cut short: it is sent again.
+CLAIM_LAPSE = timedelta(minutes=5)
 # Delay before attempt n+1 (minutes); the last value repeats.
 BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60, 120, 240)
 
@@ -46,11 +52,15 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(300))
+    # pending -> sending (claimed by one sender) -> sent, or back to pending (retry), or failed
+    # after MAX_ATTEMPTS. While sending, ``next_attempt_at`` is when the claim lapses.
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The worker sending it (core.heartbeat); None when a web request sends it.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 def send_mail(to: str, subject, template: str, *, locale: str | None = None, **context):
@@ -110,11 +120,14 @@ def readable(email: EmailMessage) -> str:
     return f"{headers}\n\n{body.get_content() if body is not None else ''}"
 
 
-def _transport(email: EmailMessage) -> None:
+def _transport(email: EmailMessage, delivered) -> None:
+    """Hand ``email`` to the mail server; ``delivered()`` is called as soon as the server has
+    accepted it, before the connection is closed, to record it at once."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "console":
         log.warning("Mail (console backend, not sent; also on /dev/mail in development):\n%s",
                     readable(email))
+        delivered()
         return
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     if config.get("MAIL_USE_SSL"):
@@ -127,14 +140,48 @@ def _transport(email: EmailMessage) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         smtp.send_message(email)
+        delivered()
+
+
+def claim(message_id: int) -> OutboxMessage | None:
+    """Take a due pending message for this sender (one atomic ``UPDATE``, committed); ``None``
+    when another sender took it first. Every delivery claims first, so a message handed to two
+    senders at once (the request that queued it and a worker) is sent by one."""
+    now = utcnow()
+    result = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+               OutboxMessage.next_attempt_at <= now)
+        .values(status="sending", attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=now + CLAIM_LAPSE, claimed_by=worker_name())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    db.session.refresh(message)
+    return message
 
 
 def deliver(message: OutboxMessage) -> bool:
-    """Try to send one message now; record the outcome. The caller commits."""
-    message.attempts += 1
+    """Send a message this sender claimed (:func:`claim`), and record how it went (committed).
+
+    The message is marked sent the moment the mail server accepted it. A sender killed between
+    the two (a fraction of a millisecond) leaves it ``sending``: it is sent again, with the same
+    Message-ID, once the claim lapses; any other interruption is simply retried.
+    """
+    def delivered() -> None:
+        _record_sent(message.id)
+        message.status = "sent"
+
     try:
-        _transport(build_email(message))
+        _transport(build_email(message), delivered)
     except (smtplib.SMTPException, OSError) as exc:
+        if message.status == "sent":  # accepted; only closing the connection failed
+            return True
+        message.status = "pending"
+        message.claimed_by = None
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if message.attempts >= MAX_ATTEMPTS:
             message.status = "failed"
@@ -143,30 +190,71 @@ def deliver(message: OutboxMessage) -> bool:
             delay = BACKOFF_MINUTES[min(message.attempts - 1, len(BACKOFF_MINUTES) - 1)]
             message.next_attempt_at = utcnow() + timedelta(minutes=delay)
             log.warning("Mail %s not sent (attempt %s): %s", message.id, message.attempts, exc)
+        db.session.commit()
         return False
-    message.status = "sent"
-    message.sent_at = utcnow()
-    message.last_error = None
     return True
 
 
-def deliver_due(limit: int = 100) -> int:
-    """Send the messages whose next attempt is due; returns how many were sent.
+# Recording that a mail was sent is retried this many times, half a second apart, while the
+# database does not answer (restarting): giving up would send the mail again later.
+RECORD_ATTEMPTS = 40
 
-    On PostgreSQL rows are locked with ``SKIP LOCKED`` so that several workers share the work.
-    """
-    query = (
-        db.select(OutboxMessage)
+
+def _record_sent(message_id: int) -> None:
+    """Mark a message sent, at once. On PostgreSQL the commit does not wait for the disk: the
+    window where a killed sender forgets a mail it sent is one round trip on the connection (a
+    crash of PostgreSQL itself, not a restart, could lose the mark: the mail would go again)."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            db.session.execute(
+                db.update(OutboxMessage).where(OutboxMessage.id == message_id)
+                .values(status="sent", sent_at=utcnow(), last_error=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            return
+        except (OperationalError, InterfaceError, DisconnectionError):
+            db.session.rollback()
+            if attempt == RECORD_ATTEMPTS:
+                raise
+            log.warning("Mail %s sent but not yet recorded (database unavailable); retrying",
+                        message_id)
+            time.sleep(0.5)
+
+
+def recover_interrupted() -> int:
+    """Put back messages left ``sending`` by a sender that died (see
+    :func:`core.heartbeat.taken_back`); returns how many."""
+    result = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.status == "sending",
+               taken_back(OutboxMessage.claimed_by, OutboxMessage.next_attempt_at <= utcnow()))
+        .values(status="pending", claimed_by=None, next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def deliver_due(limit: int = 100) -> int:
+    """Send the messages whose next attempt is due, each claimed then recorded in its own
+    transaction (a sender killed mid-batch loses nothing and repeats nothing it recorded);
+    returns how many were sent. Several workers share the work."""
+    recover_interrupted()
+    due = list(db.session.scalars(
+        db.select(OutboxMessage.id)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
         .order_by(OutboxMessage.id)
         .limit(limit)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    sent = 0
-    for message in db.session.scalars(query).all():
-        sent += deliver(message)
+    ))
     db.session.commit()
+    sent = 0
+    for message_id in due:
+        message = claim(message_id)
+        if message is not None:
+            sent += deliver(message)
     return sent
 
 
@@ -177,7 +265,6 @@ def send_soon(message: OutboxMessage) -> None:
     if sent >= max(int(current_app.config["MAIL_IMMEDIATE_LIMIT"]), 0):
         return
     g._civique_mail_sent_now = sent + 1
-    message = db.session.get(OutboxMessage, message.id)
-    if message is not None and message.status == "pending":
-        deliver(message)
-        db.session.commit()
+    claimed = claim(message.id)
+    if claimed is not None:
+        deliver(claimed)

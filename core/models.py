@@ -1,6 +1,7 @@
 """Every model of the core, imported in one place so that the metadata is complete."""
 
 from .accounts.models import User, UserRole
+from .heartbeat import WorkerBeat
 from .services.audit import AuditEntry
 from .mail import OutboxMessage
 from .permissions import PermissionOverride
@@ -9,5 +10,5 @@ from .taxonomy import Category, Neighbourhood
 
 __all__ = [
     "AuditEntry", "Category", "Neighbourhood", "OutboxMessage", "PermissionOverride",
-    "SettingValue", "User", "UserRole",
+    "SettingValue", "User", "UserRole", "WorkerBeat",
 ]

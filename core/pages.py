@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import (
     Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session,
@@ -12,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from .extensions import db
+from .heartbeat import workers_health
 from .pagecache import visitor_cache
 from .plugins import manager
 from .web import nav_entries, safe_next
@@ -75,16 +77,57 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
-    """For load balancers and monitoring: the database status, as JSON."""
+    """For load balancers and monitoring, as JSON: the database, Redis (when the site uses it)
+    and the background workers, each told apart.
+
+    The answer is 503 when this instance cannot serve (its database does not answer), 200
+    otherwise; ``status`` is ``degraded`` when Redis is away (the site runs on, each process
+    counting rate limits alone) or the workers are late or failing (mail and jobs wait, safely).
+    """
+    report = {"database": _database_health(), "redis": _redis_health(), "worker": None}
+    if report["database"] == "ok":
+        try:
+            late = timedelta(seconds=int(current_app.config["WORKER_LATE_SECONDS"]))
+            report["worker"] = workers_health(late)
+        except Exception as exc:  # report, never raise
+            db.session.rollback()
+            current_app.logger.error("Health check: workers unknown: %s", exc)
+            report["worker"] = {"status": "unknown"}
+    if report["database"] != "ok":
+        status = "unavailable"
+    elif report["redis"] == "unavailable" or report["worker"]["status"] not in ("ok",):
+        status = "degraded"
+    else:
+        status = "ok"
+    response = current_app.make_response(({"status": status, **report},
+                                           503 if status == "unavailable" else 200))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_health() -> str:
     try:
         db.session.execute(text("SELECT 1"))
-        database = "ok"
+        db.session.commit()
+        return "ok"
     except Exception as exc:  # report, never raise
         db.session.rollback()
         current_app.logger.error("Health check: database unreachable: %s", exc)
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return {"status": "ok" if status == 200 else "degraded", "database": database}, status
+        return "unavailable"
+
+
+def _redis_health() -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "not configured"
+    try:
+        from redis import Redis
+
+        Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+        return "ok"
+    except Exception as exc:  # report, never raise
+        current_app.logger.error("Health check: Redis unreachable: %s", exc)
+        return "unavailable"
 
 
 @bp.get("/dev/mail")

@@ -21,6 +21,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+
+try:
+    from redis.exceptions import RedisError as RedisUnavailable
+except ImportError:  # Redis is optional (the "redis" extra)
+    class RedisUnavailable(Exception):
+        """Stands for Redis's errors where the client library is not installed."""
+
 from .i18n import coordinate, date_text, euros, language_name, moment
 from .markdown import render_markdown
 from .plugins import manager
@@ -96,6 +105,12 @@ ERRORS = {
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been recorded; please try again later.")),
     503: (_l("Service unavailable"), _l("The service is temporarily unavailable. Please try again later.")),
 }
+
+
+# The database or Redis did not answer (core.web's handler of their errors): a 503 saying so.
+UNAVAILABLE = _l("The site cannot reach its data for a moment, so what you just did was not "
+                 "recorded. Please try again in a few seconds.")
+RETRY_AFTER_SECONDS = 10
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -212,6 +227,13 @@ def render_error(code: int, message=None):
     message = message or default_message
     try:
         return render_template("errors/error.html", code=code, title=title, message=message), code
+    except Exception as exc:
+        log.warning("Error page %s drawn without the site's layout: %s", code, exc)
+    try:
+        from .extensions import db
+
+        db.session.rollback()
+        return render_template("errors/plain.html", code=code, title=title, message=message), code
     except Exception:
         log.exception("Could not render the error page for %s", code)
         lang = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -272,10 +294,36 @@ def init_app(app, plugins) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
+        # An error answers the request: nothing it had not committed is kept.
+        from .extensions import db
+
+        db.session.rollback()
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return {"error": error.name, "status": error.code}, error.code
         description = getattr(error, "civique_message", None)
         return render_error(error.code or 500, description)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    @app.errorhandler(RedisUnavailable)
+    def service_unavailable(error: Exception):
+        """The database (restarting, unreachable, its connections all taken) or Redis did not
+        answer: nothing of this request was recorded, and the person is told to try again."""
+        log.warning("Service unavailable on %s %s: %s", request.method, request.path, error)
+        try:
+            from .extensions import db
+
+            db.session.rollback()
+        except Exception:  # the connection is what failed
+            pass
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            response = current_app.make_response(({"error": "Service Unavailable", "status": 503}, 503))
+        else:
+            response = current_app.make_response(render_error(503, UNAVAILABLE))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -9,6 +9,7 @@ our own.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import uuid
@@ -18,11 +19,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
+from werkzeug.exceptions import ServiceUnavailable
 
 from core.database import db
 from core.pagecache import expire_visitor_pages
 
 from .models import Attachment
+
+log = logging.getLogger(__name__)
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
@@ -120,12 +124,37 @@ def save_upload(item, upload, user, description: str = "", kinds=None) -> Attach
         height=height,
         description=description.strip()[:300],
     )
-    attachment.path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = attachment.path.with_suffix(".part")
-    temporary.write_bytes(data)
-    os.replace(temporary, attachment.path)
+    store_file(attachment.path, data)
     db.session.add(attachment)
     return attachment
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """The uploads folder refused the file (full, read-only, gone): a 503 that says to try
+    again; the request stores nothing."""
+
+    civique_message = _l("The file could not be stored just now, so nothing was saved. Please "
+                         "try again in a few minutes; what you wrote is still in your browser "
+                         "(go back one page).")
+
+
+def store_file(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path`` whole or not at all (a temporary file renamed into place).
+
+    Raises :class:`StorageUnavailable` when the disk refuses it, leaving nothing behind.
+    """
+    temporary = path.with_suffix(".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.error("Could not store %s: %s", path, exc)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise StorageUnavailable() from exc
 
 
 def attachments_of(item) -> list[Attachment]:

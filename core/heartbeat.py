@@ -1,0 +1,150 @@
+"""Core service: the background workers' heartbeat, for health checks and for taking back work.
+
+Each worker (``flask --app core worker``) has a row in ``worker_beat``, named after its machine
+and process. A thread of the worker renews ``beat_at`` every :data:`BEAT_SECONDS`, even while a
+long job runs; each round of the worker, finished or failed, is written in ``round_at`` and
+``round_error``. From them:
+
+- ``/healthz`` tells whether the workers are doing their rounds (:func:`workers_health`);
+- a job or a mail claimed by a worker whose heartbeat stopped (the process was killed, the
+  machine lost) is taken back at once by the others (:func:`lapsed_workers`), instead of
+  waiting for the claim's own time limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .database import UTCDateTime, db, utcnow
+
+log = logging.getLogger(__name__)
+
+# How often a worker says it is alive, and after how long without a word it is taken for dead.
+BEAT_SECONDS = 5
+LAPSE_AFTER = timedelta(seconds=30)
+# Rows of workers silent for this long are forgotten (a worker stopped for good).
+FORGET_AFTER = timedelta(days=7)
+
+_name: str | None = None
+
+
+class WorkerBeat(db.Model):
+    """One background worker: when it last said it was alive and how its last round went."""
+
+    __tablename__ = "worker_beat"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    round_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    round_error: Mapped[str | None] = mapped_column(Text)
+
+
+def worker_name() -> str | None:
+    """This process's name as a worker (``host:pid``), or ``None`` if it is not a worker (a
+    web request that sends its first mails itself, a command)."""
+    return _name
+
+
+def start(app) -> str:
+    """Make this process a worker: its row, then a thread renewing its heartbeat."""
+    global _name
+    _name = f"{socket.gethostname()}:{os.getpid()}"[:200]
+    with app.app_context():
+        try:
+            beat()
+        except Exception:  # the database may be down at start: the thread retries
+            db.session.rollback()
+            log.exception("Worker heartbeat: could not write the first beat")
+    thread = threading.Thread(target=_beat_forever, args=(app,), name="civique-heartbeat",
+                              daemon=True)
+    thread.start()
+    return _name
+
+
+def _beat_forever(app) -> None:
+    stop = threading.Event()
+    while not stop.wait(BEAT_SECONDS):
+        with app.app_context():
+            try:
+                beat()
+            except Exception as exc:  # the database restarting: beat again next time
+                db.session.rollback()
+                log.warning("Worker heartbeat not written: %s", exc)
+
+
+def beat() -> None:
+    """Say that this worker is alive (its row is created the first time)."""
+    now = utcnow()
+    row = db.session.get(WorkerBeat, _name)
+    if row is None:
+        db.session.add(WorkerBeat(name=_name, started_at=now, beat_at=now))
+    else:
+        row.beat_at = now
+    db.session.commit()
+
+
+def round_done(error: BaseException | None = None) -> None:
+    """Record that this worker finished a round (``error``: the round failed with it)."""
+    if _name is None:
+        return
+    now = utcnow()
+    row = db.session.get(WorkerBeat, _name)
+    if row is None:
+        row = WorkerBeat(name=_name, started_at=now)
+        db.session.add(row)
+    row.beat_at = now
+    row.round_at = now
+    row.round_error = None if error is None else f"{type(error).__name__}: {error}"[:2000]
+    db.session.commit()
+
+
+def taken_back(claimer, expired):
+    """The condition on a claim (a job running, a mail being sent) that says it is abandoned:
+    its worker's heartbeat stopped; or it is this worker's own, left by a round cut short (a
+    worker does one thing at a time, so at the start of a round nothing of its own runs); or,
+    taken by a process without a heartbeat (a web request), ``expired`` holds (its time is up).
+    """
+    lapsed = select(WorkerBeat.name).where(WorkerBeat.beat_at <= utcnow() - LAPSE_AFTER)
+    condition = claimer.in_(lapsed) | expired
+    if _name is not None:
+        condition = condition | (claimer == _name)
+    return condition
+
+
+def forget_silent() -> int:
+    """Remove the rows of workers silent for :data:`FORGET_AFTER`; returns how many."""
+    result = db.session.execute(
+        db.delete(WorkerBeat).where(WorkerBeat.beat_at <= utcnow() - FORGET_AFTER)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def workers_health(late_after: timedelta) -> dict[str, Any]:
+    """What ``/healthz`` says of the workers: ``ok`` when one finished a round within
+    ``late_after``, ``late`` when none did, ``failing`` when the last round failed, ``none``
+    when no worker ever ran; with the seconds since the last round and the workers alive."""
+    now = utcnow()
+    rows = db.session.scalars(select(WorkerBeat).where(WorkerBeat.beat_at > now - FORGET_AFTER)).all()
+    alive = [row for row in rows if row.beat_at > now - LAPSE_AFTER]
+    rounds = [row for row in rows if row.round_at is not None]
+    if not rounds:
+        return {"status": "none", "alive": len(alive), "last_round_seconds": None}
+    last = max(rounds, key=lambda row: row.round_at)
+    seconds = round((now - last.round_at).total_seconds(), 1)
+    if now - last.round_at > late_after:
+        status = "late"
+    elif last.round_error:
+        status = "failing"
+    else:
+        status = "ok"
+    return {"status": status, "alive": len(alive), "last_round_seconds": seconds}

@@ -1,0 +1,252 @@
+"""When a part of the site fails: the database or Redis away, a worker killed in the middle of
+its work, the mail server refusing. Every request is answered (a success, or a translated page
+saying to try again), and nothing the site said it recorded, or any mail, is lost or doubled.
+
+``bench/faults.py`` (``make faults``) runs the same faults for real, under load, on two
+instances; these tests hold each one in a single process.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core import create_app, heartbeat
+from core.database import db, utcnow
+from core.heartbeat import WorkerBeat
+from core.jobs import Job, enqueue, recover_stale, run_due
+from core.mail import OutboxMessage, deliver_due, send_mail
+from core.testing import DEFAULT_TEST_CONFIG
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, no ``except Exception`` catches it."""
+
+
+@pytest.fixture
+def as_worker():
+    """Make this process the worker ``name`` (as ``flask --app core worker`` does), its
+    heartbeat written; ``as_worker(None)`` goes back to being a web process."""
+    previous = heartbeat._name
+
+    def become(name):
+        heartbeat._name = name
+        if name is not None:
+            heartbeat.beat()
+
+    yield become
+    heartbeat._name = previous
+
+
+def killed_worker_dies(name: str) -> None:
+    """The heartbeat of the worker ``name`` stops: it is taken for dead."""
+    row = db.session.get(WorkerBeat, name)
+    row.beat_at = utcnow() - heartbeat.LAPSE_AFTER - timedelta(seconds=1)
+    db.session.commit()
+
+
+def queue_mails(count: int) -> list[OutboxMessage]:
+    messages = [send_mail(f"person{n}@example.org", "A test", "accounts/mail/reset",
+                          user=None, link=f"https://civique.test/{n}") for n in range(count)]
+    db.session.commit()
+    return messages
+
+
+def message_ids(smtp) -> list[str]:
+    return [message["Message-ID"] for message in smtp.messages]
+
+
+# --- The database or Redis unreachable -----------------------------------------------------------
+
+
+@pytest.fixture
+def unreachable(tmp_path, request):
+    """An app whose database (or Redis) does not answer, in French as residents read it."""
+
+    def build(**config):
+        return create_app({**DEFAULT_TEST_CONFIG, "BABEL_DEFAULT_LOCALE": "fr",
+                           "STORAGE_PATH": str(tmp_path / "storage"), **config})
+
+    return build
+
+
+NO_DATABASE = {"DATABASE_URL": "postgresql://civique@127.0.0.1:9/nowhere"}
+
+
+def test_without_its_database_every_page_says_to_try_again(unreachable):
+    client = unreachable(**NO_DATABASE).test_client()
+    for response in (client.get("/"), client.get("/ideas/"),
+                     client.post("/account/login", data={"email": "a@b.fr", "password": "x"})):
+        assert response.status_code == 503
+        page = response.get_data(as_text=True)
+        assert "Service indisponible" in page
+        assert "réessayer dans quelques secondes" in page
+        assert "Traceback" not in page and "OperationalError" not in page
+        assert response.headers["Retry-After"].isdigit()
+
+
+def test_healthz_tells_the_database_apart(unreachable):
+    response = unreachable(**NO_DATABASE).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+    assert response.json["database"] == "unavailable"
+
+
+def test_without_redis_the_site_runs_on(database_url, smtp, tmp_path, make_user):
+    """Redis away: pages are served, sign-in works (rate limits counted in memory), jobs wait in
+    the database; /healthz says Redis is down and still answers 200 (the instance serves)."""
+    app = create_app({**DEFAULT_TEST_CONFIG, "DATABASE_URL": database_url,
+                      "MAIL_SERVER": smtp.host, "MAIL_PORT": smtp.port,
+                      "STORAGE_PATH": str(tmp_path / "storage"),
+                      "REDIS_URL": "redis://127.0.0.1:9/0", "RATELIMIT_ENABLED": True,
+                      "PAGE_CACHE_SECONDS": 10})
+    with app.app_context():
+        user = make_user("rose@example.org")
+        client = app.test_client()
+        assert client.get("/").status_code == 200
+        assert client.get("/").status_code == 200
+        response = client.post("/account/login", data={"email": user.email,
+                                                      "password": "correct-horse-battery"})
+        assert response.status_code in (200, 302)
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        assert health.json["redis"] == "unavailable" and health.json["status"] == "degraded"
+        assert health.json["database"] == "ok"
+
+
+# --- Workers -------------------------------------------------------------------------------------
+
+
+def test_healthz_tells_the_workers_apart(app, client, as_worker):
+    assert client.get("/healthz").json["worker"]["status"] == "none"
+    as_worker("machine-a:101")
+    heartbeat.round_done()
+    report = client.get("/healthz").json
+    assert report["status"] == "ok" and report["worker"]["status"] == "ok"
+    assert report["worker"]["alive"] == 1
+    heartbeat.round_done(RuntimeError("Redis said no"))
+    assert client.get("/healthz").json["worker"]["status"] == "failing"
+    row = db.session.get(WorkerBeat, "machine-a:101")
+    row.round_at = utcnow() - timedelta(seconds=app.config["WORKER_LATE_SECONDS"] + 5)
+    row.round_error = None
+    db.session.commit()
+    report = client.get("/healthz").json
+    assert report["status"] == "degraded" and report["worker"]["status"] == "late"
+    assert report["worker"]["last_round_seconds"] > app.config["WORKER_LATE_SECONDS"]
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_no_mail(
+        app, smtp, as_worker, monkeypatch):
+    as_worker("machine-a:101")
+    queue_mails(6)
+    smtp.messages.clear()
+    from core import mail
+
+    transport = mail._transport
+    handed = []
+
+    def dies_at_the_fourth(email, delivered):
+        handed.append(email["Message-ID"])
+        if len(handed) == 4:
+            raise Killed()
+        transport(email, delivered)
+
+    monkeypatch.setattr(mail, "_transport", dies_at_the_fourth)
+    with pytest.raises(Killed):
+        deliver_due()
+    db.session.rollback()
+    states = [m.status for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert states == ["sent", "sent", "sent", "sending", "pending", "pending"]
+    assert len(smtp.messages) == 3
+
+    monkeypatch.setattr(mail, "_transport", transport)
+    # Another worker takes over; the killed one's claim is kept while its heartbeat could be
+    # a slow machine, and taken back once it stopped.
+    as_worker("machine-b:202")
+    deliver_due()
+    assert len(smtp.messages) == 5
+    killed_worker_dies("machine-a:101")
+    deliver_due()
+    ids = message_ids(smtp)
+    assert len(ids) == len(set(ids)) == 6
+    assert {m.status for m in db.session.scalars(db.select(OutboxMessage))} == {"sent"}
+
+
+def test_the_request_and_the_worker_never_both_send_a_mail(app, smtp, as_worker):
+    """The mail a request queued is claimed before it is sent: the worker, passing at the
+    same moment, skips it."""
+    (message,) = queue_mails(1)
+    from core.mail import claim, deliver
+
+    claimed_by_request = claim(message.id)
+    as_worker("machine-a:101")
+    assert deliver_due() == 0
+    assert deliver(claimed_by_request)
+    assert deliver_due() == 0
+    assert len(smtp.messages) == 1
+
+
+def test_a_mail_server_refusing_then_accepting_gets_each_mail_once(app, smtp, as_worker):
+    as_worker("machine-a:101")
+    smtp.stop()
+    queue_mails(3)
+    assert deliver_due() == 0
+    pending = db.session.scalars(db.select(OutboxMessage)).all()
+    assert {m.status for m in pending} == {"pending"} and {m.attempts for m in pending} == {1}
+    assert all(m.last_error for m in pending)
+    smtp.start()
+    db.session.execute(db.update(OutboxMessage).values(next_attempt_at=utcnow()))
+    db.session.commit()
+    assert deliver_due() == 3
+    ids = message_ids(smtp)
+    assert len(ids) == len(set(ids)) == 3
+
+
+def _count_job(**payload):
+    from core.taxonomy import Category
+
+    db.session.add(Category(name=f"Job {payload['n']}", slug=f"job-{payload['n']}"))
+
+
+@pytest.fixture
+def a_job(app, monkeypatch):
+    """A job kind ``test.count`` whose work is one row, written in the job's transaction."""
+    from core import jobs
+
+    real = jobs.handlers
+    monkeypatch.setattr(jobs, "handlers", lambda: {**real(), "test.count": _count_job})
+    return "test.count"
+
+
+def test_a_worker_killed_while_running_a_job_leaves_nothing_and_it_runs_once(
+        app, a_job, as_worker, monkeypatch):
+    from core import jobs
+    from core.taxonomy import Category
+
+    enqueue(a_job, n=1)
+    db.session.commit()
+    as_worker("machine-a:101")
+
+    def killed(**payload):
+        _count_job(**payload)
+        db.session.flush()
+        raise Killed()
+
+    real = jobs.handlers
+    monkeypatch.setattr(jobs, "handlers", lambda: {**real(), "test.count": killed})
+    with pytest.raises(Killed):
+        run_due()
+    db.session.rollback()
+    job = db.session.scalar(db.select(Job))
+    assert job.status == "running" and job.worker == "machine-a:101"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Category)) == 0
+
+    monkeypatch.setattr(jobs, "handlers", lambda: {**real(), "test.count": _count_job})
+    as_worker("machine-b:202")
+    assert recover_stale() == 0  # machine-a may only be slow
+    killed_worker_dies("machine-a:101")
+    assert recover_stale() == 1
+    assert run_due() == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(Category)) == 1
+    assert db.session.scalar(db.select(Job)).status == "done"
