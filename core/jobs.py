@@ -240,7 +240,7 @@ def recover_stale() -> int:
     result = db.session.execute(
         db.update(Job)
         .where(Job.status == "running", taken_back(Job.worker, Job.started_at <= utcnow() - STALE_AFTER))
-        .values(status="pending", worker=None)
+        .values(status="pending", worker=None, dispatched_at=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -311,10 +311,20 @@ def _round() -> dict[str, int]:
     if current_app.config.get("REDIS_URL"):
         from rq import SimpleWorker
 
+        burst_started = utcnow()
         done["dispatched"] = dispatch(due_job_ids(undispatched=True))
         queue = rq_queue()
         # SimpleWorker runs jobs in this process, inside the app context the CLI pushed.
         SimpleWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
+        # The burst emptied the queue: a job handed to RQ before it began and still pending was
+        # lost with the queue (Redis restarted without its data) or failed and waits for its
+        # retry; either way it is handed out again when due (claiming keeps it from running
+        # twice).
+        db.session.execute(
+            db.update(Job).where(Job.status == "pending", Job.dispatched_at <= burst_started)
+            .values(dispatched_at=None).execution_options(synchronize_session=False)
+        )
+        db.session.commit()
     else:
         done["jobs"] = run_due()
     done["mail"] += deliver_due()  # what the jobs just queued (a fan-out's mails) goes out now

@@ -120,27 +120,65 @@ def readable(email: EmailMessage) -> str:
     return f"{headers}\n\n{body.get_content() if body is not None else ''}"
 
 
-def _transport(email: EmailMessage, delivered) -> None:
-    """Hand ``email`` to the mail server; ``delivered()`` is called as soon as the server has
-    accepted it, before the connection is closed, to record it at once."""
+class SMTPSession:
+    """One connection to the mail server, opened when first needed and kept for a batch (a
+    worker's round sends its mails over one connection, not one connection each)."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def send(self, email: EmailMessage) -> None:
+        if self._smtp is None:
+            self._smtp = _connect()
+        try:
+            self._smtp.send_message(email)
+        except (smtplib.SMTPException, OSError):
+            self.close()  # a session that failed is not used again
+            raise
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+
+def _connect() -> smtplib.SMTP:
     config = current_app.config
-    if config["MAIL_BACKEND"] == "console":
-        log.warning("Mail (console backend, not sent; also on /dev/mail in development):\n%s",
-                    readable(email))
-        delivered()
-        return
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     if config.get("MAIL_USE_SSL"):
         smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
-    with smtp:
+    try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(email)
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+        raise
+    return smtp
+
+
+def _transport(email: EmailMessage, delivered, session: SMTPSession | None = None) -> None:
+    """Hand ``email`` to the mail server (over ``session``, or a connection of its own);
+    ``delivered()`` is called as soon as the server has accepted it, to record it at once."""
+    if current_app.config["MAIL_BACKEND"] == "console":
+        log.warning("Mail (console backend, not sent; also on /dev/mail in development):\n%s",
+                    readable(email))
         delivered()
+        return
+    own = session is None
+    session = session or SMTPSession()
+    try:
+        session.send(email)
+        delivered()
+    finally:
+        if own:
+            session.close()
 
 
 def claim(message_id: int) -> OutboxMessage | None:
@@ -164,7 +202,7 @@ def claim(message_id: int) -> OutboxMessage | None:
     return message
 
 
-def deliver(message: OutboxMessage) -> bool:
+def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
     """Send a message this sender claimed (:func:`claim`), and record how it went (committed).
 
     The message is marked sent the moment the mail server accepted it. A sender killed between
@@ -176,7 +214,7 @@ def deliver(message: OutboxMessage) -> bool:
         message.status = "sent"
 
     try:
-        _transport(build_email(message), delivered)
+        _transport(build_email(message), delivered, session)
     except (smtplib.SMTPException, OSError) as exc:
         if message.status == "sent":  # accepted; only closing the connection failed
             return True
@@ -238,23 +276,54 @@ def recover_interrupted() -> int:
     return result.rowcount
 
 
-def deliver_due(limit: int = 100) -> int:
-    """Send the messages whose next attempt is due, each claimed then recorded in its own
-    transaction (a sender killed mid-batch loses nothing and repeats nothing it recorded);
-    returns how many were sent. Several workers share the work."""
-    recover_interrupted()
-    due = list(db.session.scalars(
-        db.select(OutboxMessage.id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+# Messages a worker claims at once (one commit for all): a worker killed holds these until its
+# heartbeat lapses, then another sends them.
+CLAIM_BATCH = 20
+
+
+def claim_due(limit: int = CLAIM_BATCH) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due pending messages for this sender, in one committed ``UPDATE``
+    (on PostgreSQL the rows other senders are claiming are skipped, not waited for)."""
+    now = utcnow()
+    due = (db.select(OutboxMessage.id)
+           .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+           .order_by(OutboxMessage.id).limit(limit))
+    if db.engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), OutboxMessage.status == "pending")
+        .values(status="sending", attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=now + CLAIM_LAPSE, claimed_by=worker_name())
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
     ))
     db.session.commit()
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ))
+
+
+def deliver_due(limit: int = 100) -> int:
+    """Send the messages whose next attempt is due, claimed a few at a time then each recorded
+    at once (a sender killed mid-batch loses nothing and repeats nothing it recorded), over one
+    connection to the mail server; returns how many were sent. Several workers share the work."""
+    recover_interrupted()
     sent = 0
-    for message_id in due:
-        message = claim(message_id)
-        if message is not None:
-            sent += deliver(message)
+    session = SMTPSession()
+    try:
+        while limit > 0:
+            claimed = claim_due(min(CLAIM_BATCH, limit))
+            if not claimed:
+                break
+            limit -= len(claimed)
+            for message in claimed:
+                sent += deliver(message, session)
+    finally:
+        session.close()
     return sent
 
 
