@@ -81,6 +81,9 @@ def candidates_of(council: Council) -> list[Candidate]:
 def refresh(council: Council) -> None:
     """Recompute every candidate's values and flags (after the council or its features changed)."""
     db.session.flush()
+    # The quotas as they now are: those deleted with a value or a feature are read no more.
+    for college in council.colleges:
+        db.session.expire(college, ["quotas"])
     refresh_flags(council, candidates_of(council))
 
 

@@ -476,7 +476,9 @@ def _completable(problem: Problem, panel: list[str], reserves: list[str]) -> boo
 
 def replacement_for(vacant: Member) -> Replacement:
     """The first person on the reserve list whose arrival keeps every quota within reach; when
-    nobody does, the next on the list and the quotas that would no longer hold."""
+    nobody does, the next on the list and the quotas that would no longer hold.
+
+    For a free seat only (:func:`replacement_refusal` says when there is none)."""
     draw = vacant.draw
     problem = records.problem_of(_section(draw, vacant.college_key))
     same_college = [m for m in draw.members if m.college_key == vacant.college_key]
@@ -507,12 +509,33 @@ def _remaining_quotas(problem: Problem, panel: list[str]) -> list[PoolQuota]:
             for q in problem.quotas]
 
 
+def replacement_refusal(member: Member):
+    """Why the reserve list cannot be called in for ``member``'s seat now, as staff read it
+    (``None`` when it can): only a seat left by someone who declined or withdrew, and not
+    filled yet, is free."""
+    if member.status == "invited":
+        return _l("%(pseudonym)s is invited and has not answered yet: their seat is not free. "
+                  "Record their answer, or their withdrawal, first.", pseudonym=member.pseudonym)
+    if member.status == "accepted":
+        return _l("%(pseudonym)s holds their seat: record their withdrawal first.",
+                  pseudonym=member.pseudonym)
+    if member.status not in VACATED:
+        return _l("%(pseudonym)s is on the reserve list: they hold no seat to give to someone "
+                  "else.", pseudonym=member.pseudonym)
+    if any(m.replaces_id == member.id for m in member.draw.members):
+        return _l("This member has already been replaced.")
+    seats = int(_section(member.draw, member.college_key)["seats"])
+    if sum(1 for m in member.draw.members
+           if m.college_key == member.college_key and m.holds_seat) >= seats:
+        return _l("Every seat of this college is taken: there is no seat to fill.")
+    return None
+
+
 def replace(vacant: Member, force: bool = False) -> Member:
     """Call in the reserve for a seat left by a member who declined or withdrew."""
-    if vacant.status not in VACATED:
-        raise DrawRefused(_l("Only a member who declined or withdrew can be replaced."))
-    if any(m.replaces_id == vacant.id for m in vacant.draw.members):
-        raise DrawRefused(_l("This member has already been replaced."))
+    refusal = replacement_refusal(vacant)
+    if refusal is not None:
+        raise DrawRefused(refusal)
     proposal = replacement_for(vacant)
     if proposal.candidate is None:
         raise DrawRefused(_l("The reserve list of this college is empty."))

@@ -10,14 +10,25 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, Hi
                      IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+                                StopValidation, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import Council
 
 
+class _Required(InputRequired):
+    """``InputRequired`` that also refuses a text of spaces only (saved stripped, it would be
+    empty)."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def _required(message=None):
-    return InputRequired(message or _l("This field is required."))
+    return _Required(message or _l("This field is required."))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -54,10 +65,18 @@ class CouncilForm(FlaskForm):
             raise ValidationError(_l("The term must end after it starts."))
 
     def validate_call_closes_on(self, field):
-        if bool(field.data) != bool(self.call_opens_on.data):
-            raise ValidationError(_l("Give both dates of the call, or neither."))
         if field.data and self.call_opens_on.data and field.data < self.call_opens_on.data:
             raise ValidationError(_l("The call must close after it opens."))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Here, not on a field: an empty date stops its own validators (``Optional``).
+        opens, closes = self.call_opens_on, self.call_closes_on
+        if bool(opens.data) != bool(closes.data) and not (opens.errors or closes.errors):
+            (closes if opens.data else opens).errors.append(
+                _l("Give both dates of the call, or neither."))
+            valid = False
+        return valid
 
 
 class CollegeForm(FlaskForm):
@@ -76,7 +95,7 @@ class FeatureForm(FlaskForm):
     values = TextAreaField(
         _l("Values, one per line"),
         description=_l("For age bands, write the ages of each band: “16-29”, or “60+” for the last one."),
-        validators=[_required()],
+        validators=[_required(), Length(max=10000, message=_l("10,000 characters at most."))],
     )
 
 

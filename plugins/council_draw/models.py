@@ -119,8 +119,10 @@ class College(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     council: Mapped[Council] = relationship(back_populates="colleges")
+    # Deleted by the ORM with the college (not left to the database's cascade, which SQLite
+    # does not apply): no quota outlives what it counts.
     quotas: Mapped[list[Quota]] = relationship(
-        back_populates="college", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="college", cascade="all, delete-orphan",
     )
 
     def __str__(self) -> str:
@@ -148,9 +150,10 @@ class Feature(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     council: Mapped[Council] = relationship(back_populates="features")
+    # Deleted by the ORM with the feature, and their quotas with them (see ``College.quotas``).
     values: Mapped[list[FeatureValue]] = relationship(
         back_populates="feature", order_by="[FeatureValue.position, FeatureValue.id]",
-        cascade="all, delete-orphan", passive_deletes=True,
+        cascade="all, delete-orphan",
     )
 
     def __str__(self) -> str:
@@ -182,6 +185,9 @@ class FeatureValue(db.Model):
     )
 
     feature: Mapped[Feature] = relationship(back_populates="values")
+    # A value that goes (renamed, removed, a neighbourhood out of the territory) takes its
+    # quotas with it.
+    quotas: Mapped[list[Quota]] = relationship(back_populates="value", cascade="all")
 
     def __str__(self) -> str:
         return self.label
@@ -206,7 +212,7 @@ class Quota(db.Model):
     maximum: Mapped[int] = mapped_column(Integer)
 
     college: Mapped[College] = relationship(back_populates="quotas")
-    value: Mapped[FeatureValue] = relationship(lazy="joined")
+    value: Mapped[FeatureValue] = relationship(back_populates="quotas", lazy="joined")
 
 
 def new_pseudonym() -> str:

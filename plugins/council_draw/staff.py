@@ -25,7 +25,7 @@ from core.web import safe_next
 from .councils import add_default_features, candidates_of, refresh, slug, sync_neighbourhoods
 from .draws import (ALGORITHM_LABELS, PROBLEMS, DrawRefused, Infeasible, cancel, hold_ceremony,
                     pool_is_frozen, prepare, publish, quota_label, record_answer, replace,
-                    replacement_for, withdraw)
+                    replacement_for, replacement_refusal, withdraw)
 from .eligibility import REASONS
 from .forms import (ActionForm, CeremonyForm, CollegeForm, CouncilForm, FeatureForm, ImportForm,
                     PrepareForm, PublishForm)
@@ -42,6 +42,12 @@ AGE_BAND = re.compile(r"^\s*(\d{1,3})\s*(?:-\s*(\d{1,3})|\+)\s*$")
 
 def _council(id: int, action: str = "manage") -> Council:
     return get_or_404(Council, id, action)
+
+
+def _flash_errors(form) -> None:
+    """Each refused field of ``form`` as a message, for the forms sent from another page."""
+    for field, errors in form.errors.items():
+        flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
 
 
 def _refuse_if_frozen(council: Council) -> bool:
@@ -165,8 +171,7 @@ def college_add(id: int):
         db.session.commit()
         flash(_("The college is added. Set its quotas."), "success")
     else:
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        _flash_errors(form)
     return redirect(url_for("council_draw_staff.manage_council", id=council.id))
 
 
@@ -204,6 +209,9 @@ def college_delete(id: int, college_id: int):
     if not _refuse_if_frozen(council) and ActionForm().validate_on_submit():
         audit("council_draw.college_deleted", college,
               summary=_l("College %(college)s deleted", college=college.name))
+        for candidate in candidates_of(council):
+            if candidate.college_id == college.id:  # not left to the database (SQLite keeps it)
+                candidate.college, candidate.college_id = None, None
         db.session.delete(college)
         db.session.flush()
         refresh(council)
@@ -227,6 +235,12 @@ def quotas(id: int, college_id: int):
         wanted = {}
         for feature in council.features:
             for value in feature.values:
+                if f"min-{value.id}" not in request.form and f"max-{value.id}" not in request.form:
+                    # Not on the page that was sent (a value added since): its quota stays.
+                    if value.id in existing:
+                        quota = existing[value.id]
+                        wanted[value.id] = (quota.minimum, quota.maximum)
+                    continue
                 low = request.form.get(f"min-{value.id}", "").strip()
                 high = request.form.get(f"max-{value.id}", "").strip()
                 entered[value.id] = (low, high)
@@ -267,10 +281,13 @@ def _quota_pair(low: str, high: str, seats: int):
         return _("Enter whole numbers."), None
     if minimum < 0 or maximum < 0:
         return _("Enter numbers of 0 or more."), None
-    if minimum > maximum:
-        return _("The minimum is above the maximum."), None
     if minimum > seats:
         return _("The minimum is above the %(seats)s seats of the college.", seats=seats), None
+    if minimum > maximum:
+        return _("The minimum is above the maximum."), None
+    if maximum > seats:
+        return _("The maximum is above the %(seats)s seats of the college: leave it empty for "
+                 "every seat.", seats=seats), None
     return None, (minimum, maximum)
 
 
@@ -279,8 +296,12 @@ def _parse_values(feature_kind: str, text: str):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return _("Give at least one value."), []
+    if len(lines) > 50:
+        return _("50 values at most."), []
     values, keys = [], set()
-    for line in lines[:50]:
+    for line in lines:
+        if len(line) > 120:
+            return _("“%(start)s…”: a value has 120 characters at most.", start=line[:30]), []
         low = high = None
         if feature_kind == "age":
             match = AGE_BAND.match(line)
@@ -295,7 +316,7 @@ def _parse_values(feature_kind: str, text: str):
 
             label = age_band_label(low, high)
         else:
-            key, label = slug(line), line[:120]
+            key, label = slug(line), line
         if key in keys:
             return _("The value “%(line)s” is given twice.", line=line), []
         keys.add(key)
@@ -330,7 +351,7 @@ def feature_add(id: int):
             db.session.commit()
             flash(_("The feature is added: the call form now asks for it."), "success")
     else:
-        flash(_("Give the feature a name and at least one value."), "error")
+        _flash_errors(form)
     return redirect(url_for("council_draw_staff.manage_council", id=council.id))
 
 
@@ -363,29 +384,37 @@ def feature_edit(id: int, feature_id: int):
                 flash(problem, "error")
                 return render_template("council_draw/manage/feature_form.html", form=form,
                                        feature=feature, council=council, action=ActionForm())
-            _replace_values(feature, values)
+            dropped = _replace_values(feature, values)
+        else:
+            dropped = []
         db.session.flush()
         refresh(council)
         audit("council_draw.feature_updated", feature,
               summary=_l("Feature %(feature)s updated", feature=feature.name))
         db.session.commit()
         flash(_("The feature is saved."), "success")
+        if dropped:
+            flash(_("The quotas of the values no longer offered (%(values)s) are deleted with them: "
+                    "check the quotas of the colleges.", values=", ".join(dropped)), "warning")
         return redirect(url_for("council_draw_staff.manage_council", id=council.id))
     return render_template("council_draw/manage/feature_form.html", form=form, feature=feature,
                            council=council, action=ActionForm())
 
 
-def _replace_values(feature: Feature, values) -> None:
-    """Keep the values whose key stays (and their quotas), add the new, drop the others."""
+def _replace_values(feature: Feature, values) -> list[str]:
+    """Keep the values whose key stays (and their quotas), add the new, drop the others with
+    their quotas; returns the labels of the dropped values that had quotas."""
     by_key = {v.key: v for v in feature.values}
     kept = []
     for position, (key, label, low, high) in enumerate(values, start=1):
         value = by_key.pop(key, None) or FeatureValue(key=key)
         value.label, value.position, value.min_age, value.max_age = label, position, low, high
         kept.append(value)
+    dropped = [gone.label for gone in by_key.values() if gone.quotas]
     for gone in by_key.values():
         db.session.delete(gone)
     feature.values = kept
+    return dropped
 
 
 @bp.post("/manage/<int:id>/features/<int:feature_id>/delete")
@@ -567,7 +596,7 @@ def draw_publish(id: int, draw_id: int):
     draw = _draw(id, draw_id)
     form = PublishForm()
     if not form.validate_on_submit():
-        flash(_("Give the place of the public ceremony."), "error")
+        _flash_errors(form)
         return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     try:
         publish(draw, form.place.data.strip(), form.planned_at.data)
@@ -598,8 +627,7 @@ def draw_ceremony(id: int, draw_id: int):
     draw = _draw(id, draw_id)
     form = CeremonyForm()
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{form[field].label.text}: {' '.join(map(str, errors))}", "error")
+        _flash_errors(form)
         return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     try:
         hold_ceremony(draw, form.seed.data, form.witness_names())
@@ -653,6 +681,10 @@ def member_replace(member_id: int):
     """Who from the reserve list would take the seat, and whether the quotas still hold."""
     member = _member(member_id)
     form = ActionForm()
+    refusal = replacement_refusal(member)
+    if refusal is not None:
+        return render_template("council_draw/manage/replace.html", member=member, refusal=refusal,
+                               proposal=None, form=form, council=member.draw.council), 409
     proposal = replacement_for(member)
     if request.method == "POST" and form.validate_on_submit():
         try:
