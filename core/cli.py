@@ -1,7 +1,8 @@
 """Command-line interface (``flask --app core <command>``).
 
 ``db`` (Flask-Migrate, with ``upgrade`` going to every branch's head), ``demo``, ``create-admin``,
-``plugins``, ``worker``; each plugin's commands come under its own name.
+``plugins``, ``worker``, ``backup`` and ``restore`` (:mod:`core.backup`); each plugin's commands
+come under its own name.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask.cli import with_appcontext
 from flask_migrate import cli as migrate_cli
 from flask_migrate import upgrade as migrate_upgrade
 
+from .backup import backup_command, restore_command
 from .database import db, utcnow
 from .web import background_context
 
@@ -27,6 +29,8 @@ def init_app(app, plugins) -> None:
     app.cli.add_command(plugins_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     for plugin_name, commands in plugins.each("register_commands"):
         group = click.Group(name=plugin_name, help=f"Commands of the {plugin_name} plugin.")
         for command in commands:
@@ -137,10 +141,13 @@ def worker_command(once: bool, interval: float):
 
     With REDIS_URL set, jobs are shared through RQ with the workers of other machines.
     """
+    from . import heartbeat
     from .jobs import worker_round
 
     mode = "RQ on " + current_app.config["REDIS_URL"] if current_app.config.get("REDIS_URL") else "database"
-    click.echo(f"Civique worker started (jobs through {mode}).", err=True)
+    # Its heartbeat, for /healthz and so that the others take back its work if it dies.
+    name = heartbeat.start(current_app._get_current_object())
+    click.echo(f"Civique worker {name} started (jobs through {mode}).", err=True)
     # Jobs build links (notifications, mails): give them the site's public address as a request
     # would, since a worker has no request of its own.
     while True:
