@@ -9,7 +9,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import config as config_module
@@ -125,7 +125,9 @@ def _init_extensions(app: Flask, plugins) -> None:
     def load_user(session_id: str):
         user_id, _, version = session_id.partition(":")
         user_id = whole_number(user_id)
-        if user_id is None:
+        if user_id is None or g.get("civique_unavailable"):
+            # No id, or the database just failed this request: its error page is drawn for
+            # nobody in particular (in the site's language) rather than failing again.
             return None
         user = db.session.get(User, user_id)
         if user is None or not user.is_active or str(user.session_version) != version:

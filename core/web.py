@@ -311,6 +311,7 @@ def init_app(app, plugins) -> None:
     def service_unavailable(error: Exception):
         """The database (restarting, unreachable, its connections all taken) or Redis did not
         answer: nothing of this request was recorded, and the person is told to try again."""
+        g.civique_unavailable = True  # nothing else of this request asks the database
         log.warning("Service unavailable on %s %s: %s", request.method, request.path, error)
         try:
             from .extensions import db

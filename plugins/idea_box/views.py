@@ -375,23 +375,28 @@ def _idea_form(idea: Idea | None):
             db.session.rollback()
             form.image.errors = [_("%(reason)s Choose the image again.", reason=refused.message)]
             return _render_form(form, None if creating else db.session.get(Idea, idea.id), status=422)
-    db.session.commit()
     if action != "submit":
+        db.session.commit()
         flash(_("Your draft is saved. Only you can see it; send it when it is ready."), "success")
         return redirect(url_for("idea_box.detail", id=idea.id))
+    # Saved and sent in one commit: a request cut short between the two would leave a draft
+    # that the person was told was not recorded.
     return _send(idea)
 
 
 def _send(idea: Idea):
-    """Publish the finished draft, or send it to the moderators, as the setting says."""
+    """Publish the finished draft, or send it to the moderators, as the setting says; commits
+    (the draft stays saved when it cannot be sent)."""
     if not submissions_open():
+        db.session.commit()
         flash(_("Your idea is saved as a draft.") + " " + submissions_closed_message(), "error")
         return redirect(url_for("idea_box.detail", id=idea.id))
     before = moderation_before()
     try:
-        apply(idea, "submit" if before else "publish", current_user)
+        with db.session.begin_nested():
+            apply(idea, "submit" if before else "publish", current_user)
     except TransitionRefused as refused:
-        db.session.rollback()
+        db.session.commit()
         flash(str(refused.message), "error")
         return redirect(url_for("idea_box.detail", id=idea.id))
     db.session.commit()

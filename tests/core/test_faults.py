@@ -86,6 +86,37 @@ def test_without_its_database_every_page_says_to_try_again(unreachable):
         assert response.headers["Retry-After"].isdigit()
 
 
+def test_a_signed_in_person_is_told_to_try_again_too(tmp_path):
+    """The database fails once the person is signed in (their account cannot be read): the
+    same translated page, not an error while drawing it."""
+    from core.extensions import db as app_db
+
+    path = tmp_path / "site.sqlite3"
+    site = create_app({**DEFAULT_TEST_CONFIG, "BABEL_DEFAULT_LOCALE": "fr",
+                       "DATABASE_URL": f"sqlite:///{path}", "STORAGE_PATH": str(tmp_path / "s")})
+    with site.app_context():
+        app_db.create_all()
+        from core.accounts.models import User
+        from core.accounts.passwords import hash_password
+
+        app_db.session.add(User(email="rose@example.org", display_name="Rose",
+                                password_hash=hash_password("un-long-mot-de-passe-42"),
+                                email_confirmed_at=utcnow()))
+        app_db.session.commit()
+        client = site.test_client()
+        assert client.post("/account/login", data={"email": "rose@example.org",
+                                                   "password": "un-long-mot-de-passe-42"}).status_code == 302
+        app_db.session.remove()
+        app_db.engine.dispose()
+        path.rename(tmp_path / "gone.sqlite3")  # the next connection finds no tables
+        for response in (client.get("/"), client.get("/account"),
+                         client.post("/content/idea_box.idea/1/support", data={"action": "support"})):
+            assert response.status_code == 503
+            assert "réessayer dans quelques secondes" in response.get_data(as_text=True)
+        app_db.session.remove()
+        app_db.engine.dispose()
+
+
 def test_healthz_tells_the_database_apart(unreachable):
     response = unreachable(**NO_DATABASE).test_client().get("/healthz")
     assert response.status_code == 503

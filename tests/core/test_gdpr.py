@@ -79,7 +79,7 @@ def test_download_my_data_is_one_json_file_with_every_plugins_part(client, login
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert ".json" in response.headers["Content-Disposition"]
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
 
     data = json.loads(response.data)
     account = data["account"]
