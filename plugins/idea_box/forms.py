@@ -10,9 +10,11 @@ from wtforms import (
     BooleanField, DateField, IntegerField, RadioField, SelectField, StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (InputRequired, Length, NumberRange, Optional, StopValidation,
+                                ValidationError)
 
 from core.services.maps.forms import PlaceForm
+from core.web import MAX_ID
 
 TITLE_MAX = 150
 BODY_MIN, BODY_MAX = 20, 5000
@@ -20,8 +22,19 @@ MAX_EUROS = 100_000_000
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
 
 
+class _Required(InputRequired):
+    """``InputRequired`` that also refuses a text of spaces only (saved stripped, it would be
+    empty)."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def _required(message=None):
-    return InputRequired(message or _l("This field is required."))
+    return _Required(message or _l("This field is required."))
 
 
 def _euros(label, description=""):
@@ -76,8 +89,10 @@ class StudyForm(FlaskForm):
     """The feasibility study of an idea."""
 
     department = SelectField(_l("Department in charge"), validators=[_required(_l("Choose the department in charge."))])
-    technical = TextAreaField(_l("Technical feasibility"), validators=[Optional(), Length(max=5000)])
-    legal = TextAreaField(_l("Legal feasibility"), validators=[Optional(), Length(max=5000)])
+    technical = TextAreaField(_l("Technical feasibility"), validators=[
+        Optional(), Length(max=5000, message=_l("5,000 characters at most."))])
+    legal = TextAreaField(_l("Legal feasibility"), validators=[
+        Optional(), Length(max=5000, message=_l("5,000 characters at most."))])
     within_competence = BooleanField(_l("Within the city's competence"), default=True)
     estimated_cost = _euros(_l("Estimated cost in euros"))
     estimated_delay_months = IntegerField(
@@ -99,12 +114,12 @@ class DecisionForm(FlaskForm):
         _l("Public answer"),
         description=_l("Shown on the idea's page and sent to its author and followers. Required to not "
                        "retain an idea or to merge it. Markdown is accepted."),
-        validators=[Length(max=20000)],
+        validators=[Length(max=20000, message=_l("20,000 characters at most."))],
     )
     merge_into = IntegerField(
         _l("Number of the idea to merge into"),
         description=_l("The number in the idea's address, for example 12 for /ideas/12."),
-        validators=[Optional()],
+        validators=[Optional(), NumberRange(1, MAX_ID, _l("There is no published idea with this number."))],
     )
     publish_now = BooleanField(
         _l("Publish the answer now"),
@@ -127,8 +142,10 @@ class StepForm(FlaskForm):
     """A dated step of an accepted idea's implementation."""
 
     happened_on = DateField(_l("Date"), validators=[_required(_l("Give the date of the step."))])
-    title = StringField(_l("Step"), validators=[_required(_l("Name the step.")), Length(max=150)])
-    description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
+    title = StringField(_l("Step"), validators=[
+        _required(_l("Name the step.")), Length(max=150, message=_l("150 characters at most."))])
+    description = TextAreaField(_l("Details"), validators=[
+        Optional(), Length(max=5000, message=_l("5,000 characters at most."))])
     progress = IntegerField(
         _l("Progress of the whole work (%)"),
         validators=[_required(_l("Give the progress, from 0 to 100.")),
@@ -139,7 +156,7 @@ class StepForm(FlaskForm):
                       render_kw={"accept": IMAGE_TYPES})
     photo_description = StringField(
         _l("What the photo shows"), description=_l("Required with a photo, for people who cannot see it."),
-        validators=[Length(max=300)],
+        validators=[Length(max=300, message=_l("300 characters at most."))],
     )
     completes = BooleanField(_l("This step completes the work (the idea is marked as done)"))
 
@@ -151,14 +168,16 @@ class StepForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name of the department"),
-                       validators=[_required(_l("Give the department a name.")), Length(max=120)])
+                       validators=[_required(_l("Give the department a name.")),
+                                   Length(max=120, message=_l("120 characters at most."))])
 
 
 class CampaignForm(FlaskForm):
     """A campaign and its dates, which must follow each other."""
 
     name = StringField(_l("Name of the campaign"),
-                       validators=[_required(_l("Give the campaign a name.")), Length(max=150)])
+                       validators=[_required(_l("Give the campaign a name.")),
+                                   Length(max=150, message=_l("150 characters at most."))])
     submission_start = DateField(_l("Ideas accepted from"), validators=[_required()])
     submission_end = DateField(_l("Ideas accepted until"), validators=[_required()])
     support_end = DateField(_l("Supports accepted until"), validators=[_required()])
