@@ -90,3 +90,18 @@ def refused(client, url: str, data: dict, message: str | None = None, **post):
         assert any(message in text for text in shown), f"{message!r} not in {shown!r}"
     assert saved_rows() == before, f"{url} {data!r:.200}: saved rows changed"
     return response
+
+
+def refuses_each(client, urls, form: dict, cases) -> None:
+    """:func:`refused` at each of ``urls`` (one or a list) for each ``(changes, message)`` of
+    ``cases``: ``form`` with ``changes`` (a value of ``None`` leaves the field out, as a
+    tampered or outdated form would). Every case that fails is reported, not only the first."""
+    failures = []
+    for url in [urls] if isinstance(urls, str) else urls:
+        for changes, message in cases:
+            data = {key: value for key, value in {**form, **changes}.items() if value is not None}
+            try:
+                refused(client, url, data, message)
+            except AssertionError as error:
+                failures.append(f"{url} {changes!r:.100}: {error}")
+    assert not failures, "\n".join(failures)

@@ -11,7 +11,7 @@ import pytest
 from core.database import db
 from plugins.idea_box.models import Campaign, Department
 
-from ..bad_input import HUGE, OVERLONG, refused
+from ..bad_input import HUGE, OVERLONG, refused, refuses_each
 
 
 @pytest.fixture
@@ -31,6 +31,7 @@ def setup(client, users, login, make_idea):
 
 STUDY = [
     ({"department": ""}, "Choose the department in charge."),
+    ({"department": None}, "Choose the department in charge."),
     ({"department": "999999"}, "Not a valid choice."),
     ({"department": "Parks"}, "Not a valid choice."),
     ({"technical": OVERLONG}, "5,000 characters at most."),
@@ -42,16 +43,15 @@ STUDY = [
 ]
 
 
-@pytest.mark.parametrize("changes, message", STUDY)
-def test_the_study_form(client, setup, changes, message):
+def test_the_study_form(client, setup):
     form = {"department": str(setup["department"].id), "technical": "Feasible.", "legal": "",
-            "within_competence": "y", "estimated_cost": "1000", "estimated_delay_months": "6",
-            **changes}
-    refused(client, f"/ideas/{setup['eligible'].id}/study", form, message)
+            "within_competence": "y", "estimated_cost": "1000", "estimated_delay_months": "6"}
+    refuses_each(client, f"/ideas/{setup['eligible'].id}/study", form, STUDY)
 
 
 DECISION = [
     ({"decision": ""}, "Choose a decision."),
+    ({"decision": None}, "Choose a decision."),
     ({"decision": "postponed"}, "Not a valid choice."),
     ({"decision": "rejected", "reason": "   "}, "Explain this decision: the explanation is published."),
     ({"decision": "rejected", "reason": OVERLONG * 3}, "20,000 characters at most."),
@@ -68,17 +68,11 @@ DECISION = [
 ]
 
 
-@pytest.mark.parametrize("changes, message", DECISION)
-def test_the_decision_form(client, setup, changes, message):
-    form = {"reason": "", "publish_now": "y", **changes}
-    refused(client, f"/ideas/{setup['eligible'].id}/decision", form, message)
-
-
-def test_an_idea_is_not_merged_into_itself(client, setup):
+def test_the_decision_form(client, setup):
     idea = setup["eligible"]
-    refused(client, f"/ideas/{idea.id}/decision",
-            {"decision": "merged", "reason": "Same.", "merge_into": str(idea.id)},
-            "An idea cannot be merged into itself.")
+    refuses_each(client, f"/ideas/{idea.id}/decision", {"reason": "", "publish_now": "y"}, DECISION + [
+        ({"decision": "merged", "reason": "Same.", "merge_into": str(idea.id)},
+         "An idea cannot be merged into itself.")])
 
 
 STEP = [
@@ -89,6 +83,7 @@ STEP = [
     ({"title": OVERLONG}, "150 characters at most."),
     ({"description": OVERLONG}, "5,000 characters at most."),
     ({"progress": ""}, "Give the progress, from 0 to 100."),
+    ({"progress": None}, "Give the progress, from 0 to 100."),
     ({"progress": "101"}, "A percentage is between 0 and 100."),
     ({"progress": "-5"}, "A percentage is between 0 and 100."),
     ({"progress": HUGE}, "A percentage is between 0 and 100."),
@@ -99,11 +94,10 @@ STEP = [
 ]
 
 
-@pytest.mark.parametrize("changes, message", STEP)
-def test_the_implementation_step_form(client, setup, changes, message):
+def test_the_implementation_step_form(client, setup):
     form = {"happened_on": "2026-05-04", "title": "Works started", "description": "",
-            "progress": "20", "budget_spent": "", **changes}
-    refused(client, f"/ideas/{setup['accepted'].id}/implementation", form, message)
+            "progress": "20", "budget_spent": ""}
+    refuses_each(client, f"/ideas/{setup['accepted'].id}/implementation", form, STEP)
 
 
 def test_steps_and_setup_rows_that_do_not_exist(client, setup):
@@ -116,12 +110,11 @@ def test_steps_and_setup_rows_that_do_not_exist(client, setup):
             "Only accepted ideas have an implementation to follow.")
 
 
-@pytest.mark.parametrize("name, message", [
-    ("", "Give the department a name."), ("   ", "Give the department a name."),
-    (OVERLONG, "120 characters at most."), ("PARKS AND GARDENS", "This department already exists."),
-])
-def test_the_department_form(client, setup, name, message):
-    refused(client, "/ideas/setup/departments", {"name": name}, message)
+def test_the_department_form(client, setup):
+    refuses_each(client, "/ideas/setup/departments", {}, [
+        ({"name": ""}, "Give the department a name."), ({"name": "   "}, "Give the department a name."),
+        ({}, "Give the department a name."), ({"name": OVERLONG}, "120 characters at most."),
+        ({"name": "PARKS AND GARDENS"}, "This department already exists.")])
 
 
 CAMPAIGN = [
@@ -129,16 +122,15 @@ CAMPAIGN = [
     ({"name": " \t "}, "Give the campaign a name."),
     ({"name": OVERLONG}, "150 characters at most."),
     ({"submission_start": ""}, "This field is required."),
+    ({"study_end": None}, "This field is required."),
     ({"submission_end": "28/02/2027"}, "Not a valid date value."),
     ({"support_end": "2027-02-01"}, "This date must not be before “Ideas accepted until”."),
     ({"results_date": "2020-01-01"}, "This date must not be before “Studies finished by”."),
 ]
 
 
-@pytest.mark.parametrize("changes, message", CAMPAIGN)
-def test_the_campaign_forms(client, setup, changes, message):
+def test_the_campaign_forms(client, setup):
     form = {"name": "Ideas 2028", "submission_start": "2027-01-10", "submission_end": "2027-02-28",
-            "support_end": "2027-03-31", "study_end": "2027-05-31", "results_date": "2027-06-15",
-            **changes}
-    refused(client, "/ideas/setup/campaigns", form, message)
-    refused(client, f"/ideas/setup/campaigns/{setup['campaign'].id}", form, message)
+            "support_end": "2027-03-31", "study_end": "2027-05-31", "results_date": "2027-06-15"}
+    refuses_each(client, ["/ideas/setup/campaigns", f"/ideas/setup/campaigns/{setup['campaign'].id}"],
+                 form, CAMPAIGN)
