@@ -10,7 +10,8 @@ from wtforms import (
     BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (InputRequired, Length, NumberRange, Optional, StopValidation,
+                                ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.services.maps.forms import PlaceForm
@@ -21,8 +22,19 @@ from .models import EVERYONE, OUTCOMES, QUESTION_KINDS, RESIDENTS
 SCALE_DEFAULTS = (1, 5)
 
 
+class _Required(InputRequired):
+    """``InputRequired`` that also refuses a text of spaces only (saved stripped, it would be
+    empty)."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def _required(message=None):
-    return InputRequired(message or _l("This field is required."))
+    return _Required(message or _l("This field is required."))
 
 
 class MultiCheckboxField(SelectMultipleField):
