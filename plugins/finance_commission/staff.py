@@ -9,7 +9,7 @@ publishing the commission's official answer (the core's answers service), which 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -105,11 +105,13 @@ def moderate(id: int):
     elif decision == "decline":
         form = DeclineForm()
         if not form.validate_on_submit():
-            flash(_("Explain why the question is not published."), "error")
+            for errors in form.errors.values():
+                flash(" ".join(map(str, errors)), "error")
             return redirect(url_for("finance_commission.question", id=id) + "#moderation")
         comment = form.reason.data
-    else:
-        abort(400)
+    else:  # not one of the page's two buttons
+        flash(_("Choose to publish the question or to decline it."), "error")
+        return redirect(url_for("finance_commission.question", id=id) + "#moderation")
     try:
         apply(question, decision, current_user, comment)
     except TransitionRefused as refused:

@@ -48,12 +48,16 @@ class _Messages(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.depth = 0  # > 0 inside a message
         self.texts: list[str] = []
+        self.in_main = self.in_heading = False
+        self.heading = ""
 
     def handle_starttag(self, tag, attrs):
         if tag in ("br", "img", "input", "meta", "link", "hr", "use"):
             return
         attributes = dict(attrs)
         classes = set((attributes.get("class") or "").split())
+        self.in_main = self.in_main or tag == "main"
+        self.in_heading = self.in_heading or (self.in_main and tag == "h1" and not self.heading)
         if self.depth or classes & {"error", "error-summary", "flash"} \
                 or attributes.get("role") == "alert":
             self.depth += 1
@@ -61,19 +65,25 @@ class _Messages(HTMLParser):
                 self.texts.append("")
 
     def handle_endtag(self, tag):
+        if tag == "h1":
+            self.in_heading = False
         if self.depth and tag not in ("br", "img", "input", "meta", "link", "hr", "use"):
             self.depth -= 1
 
     def handle_data(self, data):
         if self.depth:
             self.texts[-1] += data
+        if self.in_heading:
+            self.heading += data
 
 
 def messages_of(response) -> list[str]:
-    """The messages ``response`` shows, each as one line of text."""
+    """The messages ``response`` shows, each as one line of text; an error page (4xx) shows
+    its title."""
     parser = _Messages()
     parser.feed(response.get_data(as_text=True))
-    return [" ".join(text.split()) for text in parser.texts if text.strip()]
+    texts = parser.texts + ([parser.heading] if response.status_code >= 400 else [])
+    return [" ".join(text.split()) for text in texts if text.strip()]
 
 
 def refused(client, url: str, data: dict, message: str | None = None, **post):
