@@ -24,9 +24,11 @@ class ReferralForm(FlaskForm):
                              validators=[InputRequired(_l("Choose the service concerned."))])
     category_id = SelectField(_l("Domain"), validators=[Optional()])
     title = StringField(_l("Subject"), validators=[
-        DataRequired(_l("Give your case a subject.")), Length(max=200)])
+        DataRequired(_l("Give your case a subject.")),
+        Length(max=200, message=_l("200 characters at most."))])
     body = TextAreaField(_l("Describe your dispute"), validators=[
-        DataRequired(_l("Describe what happened.")), Length(max=20000)],
+        DataRequired(_l("Describe what happened.")),
+        Length(max=20000, message=_l("20,000 characters at most."))],
         description=_l("What happened, when, and with whom. Do not send us medical details."))
     prior_complaint_date = DateField(
         _l("Date of your complaint to the service"),
@@ -34,13 +36,15 @@ class ReferralForm(FlaskForm):
         description=_l("A prior complaint to the service concerned is required for the mediator "
                        "to take up your case."))
     prior_steps = TextAreaField(_l("Steps already taken with the service"), validators=[
-        Length(max=10000)],
+        Length(max=10000, message=_l("10,000 characters at most."))],
         description=_l("Your complaint, the answers you received, the people you met."))
     hoped_outcome = TextAreaField(_l("What do you hope for?"), validators=[
-        DataRequired(_l("Tell us what you hope for.")), Length(max=5000)])
+        DataRequired(_l("Tell us what you hope for.")),
+        Length(max=5000, message=_l("5,000 characters at most."))])
     file = FileField(_l("A document (PDF or image, optional)"))
     file_description = StringField(
-        _l("Description of the document"), validators=[Optional(), Length(max=300)],
+        _l("Description of the document"),
+        validators=[Optional(), Length(max=300, message=_l("300 characters at most."))],
         description=_l("Required for an image: what it shows, for people who cannot see it."))
 
     def validate_service_id(self, field) -> None:
@@ -56,7 +60,8 @@ class MessageForm(FlaskForm):
     """A message in a case's private thread, or an internal note."""
 
     body = TextAreaField(_l("Your message"), validators=[
-        DataRequired(_l("Write a message.")), Length(max=10000)])
+        DataRequired(_l("Write a message.")),
+        Length(max=10000, message=_l("10,000 characters at most."))])
     internal = BooleanField(_l("Internal note (the resident does not see it)"))
 
 
@@ -65,16 +70,19 @@ class UploadForm(FlaskForm):
 
     file = FileField(_l("Document (PDF or image)"))
     description = StringField(
-        _l("Description of the document"), validators=[Optional(), Length(max=300)],
+        _l("Description of the document"),
+        validators=[Optional(), Length(max=300, message=_l("300 characters at most."))],
         description=_l("Required for an image: what it shows, for people who cannot see it."))
 
 
 class DecisionForm(FlaskForm):
     """A decision on a case; the comment is required for some decisions."""
 
-    comment = TextAreaField(_l("Explanation"), validators=[Length(max=10000)],
-                            description=_l("Required for an inadmissibility (sent to the resident "
-                                           "with where else to turn) and when closing a case."))
+    comment = TextAreaField(
+        _l("Explanation"),
+        validators=[Length(max=10000, message=_l("10,000 characters at most."))],
+        description=_l("Required for an inadmissibility (sent to the resident with where else to "
+                       "turn) and when closing a case."))
 
 
 class InvitationForm(FlaskForm):
@@ -82,20 +90,24 @@ class InvitationForm(FlaskForm):
 
     email = EmailField(_l("E-mail address of the staff member"), validators=[
         DataRequired(_l("Enter the staff member's e-mail address.")),
-        Email(_l("Enter a valid e-mail address.")), Length(max=254)])
+        Email(_l("Enter a valid e-mail address.")),
+        Length(max=254, message=_l("254 characters at most."))])
     question = TextAreaField(_l("Your question"), validators=[
-        DataRequired(_l("Write your question.")), Length(max=10000)])
+        DataRequired(_l("Write your question.")),
+        Length(max=10000, message=_l("10,000 characters at most."))])
 
 
 class AnswerForm(FlaskForm):
     """A staff member's answer to the conciliator's question."""
 
     answer = TextAreaField(_l("Your answer"), validators=[
-        DataRequired(_l("Write your answer.")), Length(max=10000)])
+        DataRequired(_l("Write your answer.")),
+        Length(max=10000, message=_l("10,000 characters at most."))])
 
 
 class ServiceForm(FlaskForm):
     """A municipal service of the list."""
 
     name = StringField(_l("Name of the service"), validators=[
-        DataRequired(_l("Enter the name of the service.")), Length(max=120)])
+        DataRequired(_l("Enter the name of the service.")),
+        Length(max=120, message=_l("120 characters at most."))])
