@@ -94,6 +94,18 @@ def test_a_signed_in_person_is_told_to_try_again_too(tmp_path):
     path = tmp_path / "site.sqlite3"
     site = create_app({**DEFAULT_TEST_CONFIG, "BABEL_DEFAULT_LOCALE": "fr",
                        "DATABASE_URL": f"sqlite:///{path}", "STORAGE_PATH": str(tmp_path / "s")})
+
+    @site.get("/test-fails-midway")
+    def fails_midway():
+        # The account was read, then the database goes (and the rollback forgets the account).
+        from flask_login import current_user
+        from sqlalchemy.exc import OperationalError
+
+        assert current_user.display_name == "Rose"
+        app_db.engine.dispose()
+        path.rename(tmp_path / "gone.sqlite3")
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
     with site.app_context():
         app_db.create_all()
         from core.accounts.models import User
@@ -106,9 +118,10 @@ def test_a_signed_in_person_is_told_to_try_again_too(tmp_path):
         client = site.test_client()
         assert client.post("/account/login", data={"email": "rose@example.org",
                                                    "password": "un-long-mot-de-passe-42"}).status_code == 302
-        app_db.session.remove()
-        app_db.engine.dispose()
-        path.rename(tmp_path / "gone.sqlite3")  # the next connection finds no tables
+        midway = client.get("/test-fails-midway")
+        assert midway.status_code == 503
+        assert "réessayer dans quelques secondes" in midway.get_data(as_text=True)
+        # From now on the next connection finds no tables.
         for response in (client.get("/"), client.get("/account"),
                          client.post("/content/idea_box.idea/1/support", data={"action": "support"})):
             assert response.status_code == 503
