@@ -16,6 +16,7 @@ from flask import (
     Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext, to_utc
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -564,6 +565,12 @@ def configuration_source(plugin: str, spec: SettingSpec) -> str | None:
     return None
 
 
+def plain(value: Any) -> Any:
+    """A setting's value as stored and audited: a default written as a translated message (the
+    mediator's "where else to turn", say) is its text, which the audit log's JSON can hold."""
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def setting_rows(plugin: str, specs: list[SettingSpec]) -> list[SettingRow]:
     """Each declared setting of ``plugin`` with its current value and where it comes from."""
     saved = {
@@ -635,14 +642,14 @@ def settings_save(plugin: str):
         if row.locked:
             continue
         value = forms.submitted_value(row.spec, form)
-        if value == row.value:
+        if value == plain(row.value):
             continue
         save_setting(plugin, row.spec.name, value)
         changed += 1
         record("settings.changed", object_type="setting", object_id=f"{plugin}.{row.spec.name}",
                summary=_l("%(setting)s set to %(value)s", setting=f"{plugin}.{row.spec.name}",
                           value=repr(value)),
-               plugin=plugin, name=row.spec.name, before=row.value, after=value)
+               plugin=plugin, name=row.spec.name, before=plain(row.value), after=value)
     db.session.commit()
     if changed:
         flash(_("The settings of “%(plugin)s” are saved.", plugin=plugin_title(plugin)), "success")
@@ -663,11 +670,11 @@ def settings_reset(plugin: str, name: str):
         abort(400)
     row = db.session.scalar(db.select(SettingValue).filter_by(plugin=plugin, name=name))
     if row is not None:
-        before = get_setting(plugin, name)
+        before = plain(get_setting(plugin, name))
         db.session.delete(row)
         expire_visitor_pages()
         g.pop("_civique_settings", None)
-        after = get_setting(plugin, name)
+        after = plain(get_setting(plugin, name))
         record("settings.reset", object_type="setting", object_id=f"{plugin}.{name}",
                summary=_l("%(setting)s back to %(value)s", setting=f"{plugin}.{name}",
                           value=repr(after)),

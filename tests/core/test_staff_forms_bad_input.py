@@ -12,22 +12,36 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask_babel import lazy_gettext as _l
 
 from core.database import db
-from core.settings import save_setting
+from core.declarations import SettingSpec
+from core.hookspecs import hookimpl
+from core.settings import get_setting, save_setting
 from core.taxonomy import Category, Neighbourhood
 from core.testing import add_places
 
-from ..plugins.bad_input import HUGE, OVERLONG, refused, refuses_each
+from ..plugins.bad_input import HUGE, OVERLONG, no_form_fails, refused, refuses_each
 from . import admin_test_plugin
 from .services import noticeboard
 
 PLUGIN = admin_test_plugin.NAME
 
+class translated_default:
+    """A plugin with a setting whose default is a translated text, as the mediator's "where
+    else to turn"."""
+
+    @staticmethod
+    @hookimpl
+    def register_settings():
+        return [SettingSpec("remedies", "Where else to turn",
+                            _l("You may contact the Défenseur des droits."), type="text")]
+
 
 @pytest.fixture
 def app_config():
-    return {"EXTRA_PLUGINS": {PLUGIN: admin_test_plugin, "noticeboard": noticeboard}}
+    return {"EXTRA_PLUGINS": {PLUGIN: admin_test_plugin, "noticeboard": noticeboard,
+                              "translated_default": translated_default}}
 
 
 @pytest.fixture
@@ -113,6 +127,18 @@ def test_the_settings_form(client, admin):
         assert refused(client, url, {}).status_code == 404, url
 
 
+def test_a_setting_whose_default_is_a_translated_text_is_saved_and_reset(client, admin):
+    """Saving it was a server error: the audit log could not record the default it replaced."""
+    url = "/admin/settings/translated_default"
+    response = client.post(url, data={"translated_default-setting_remedies": "Call the mediator."},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "are saved." in response.text
+    assert get_setting("translated_default", "remedies") == "Call the mediator."
+    response = client.post(f"{url}/remedies/reset", follow_redirects=True)
+    assert response.status_code == 200 and "is back to the value" in response.text
+    assert str(get_setting("translated_default", "remedies")) == "You may contact the Défenseur des droits."
+
+
 def test_the_legal_pages(client, admin):
     refused(client, "/admin/legal/notice/fr", {"body": "x" * 50_001}, "50,000 characters at most.")
     assert refused(client, "/admin/legal/notice/xx", {"body": "Text"}).status_code == 404
@@ -187,3 +213,10 @@ def test_the_moderation_forms(client, users, login, notice):
     assert refused(client, "/moderation/noticeboard.notice/999999/hide",
                    {"reason": "Spam"}).status_code == 404
     assert refused(client, "/moderation/nothing/1/keep", {}).status_code == 404
+
+
+def test_no_staff_form_answers_a_server_error(client, admin, users, notice):
+    """Every form of the administration, each field blank, spaces, huge, "nan", 10,000
+    characters long or left out."""
+    no_form_fails(client, ["/admin/", "/admin/answers", "/admin/taxonomy/boundaries"], "/admin/",
+                  limit=60)

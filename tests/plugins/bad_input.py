@@ -115,3 +115,122 @@ def refuses_each(client, urls, form: dict, cases) -> None:
             except AssertionError as error:
                 failures.append(f"{url} {changes!r:.100}: {error}")
     assert not failures, "\n".join(failures)
+
+
+# --- Every form of the staff pages, each field sent wrong --------------------------------------
+
+# What each field of every form is sent in turn (``None``: left out).
+WRONG = ("", "   ", HUGE, "nan", OVERLONG, None)
+NOT_VISITED = (".csv", ".json", ".svg", ".png", ".jpg", ".pdf")
+
+
+class _Page(HTMLParser):
+    """The links of a page, and its forms sent by POST: their action, what a browser would send
+    for each field untouched, and the names of the fields one types or chooses in."""
+
+    BUTTONS = ("file", "submit", "button", "image", "reset")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[dict] = []
+        self._form = self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        elif tag == "form":
+            self._form = None
+            if attributes.get("method", "").lower() == "post":
+                self._form = {"action": attributes.get("action", ""), "fields": {}, "names": []}
+                self.forms.append(self._form)
+        elif tag == "option" and self._select is not None:
+            self._select[1].append((attributes.get("value", ""), "selected" in attributes))
+        if self._form is None or not attributes.get("name"):
+            return
+        name, fields = attributes["name"], self._form["fields"]
+        kind = attributes.get("type", "text").lower()
+        if tag in ("input", "textarea", "select") and kind not in self.BUTTONS \
+                and name not in self._form["names"]:
+            self._form["names"].append(name)
+        if tag == "input" and kind in ("checkbox", "radio"):
+            if "checked" in attributes:
+                fields.setdefault(name, []).append(attributes.get("value", "on"))
+        elif tag == "input" and kind not in self.BUTTONS:
+            fields.setdefault(name, []).append(attributes.get("value", ""))
+        elif tag in ("button", "input") and kind in ("submit", "button") and name not in fields:
+            fields[name] = [attributes.get("value", "")]  # the form's first button
+        elif tag == "textarea":
+            self._textarea = fields.setdefault(name, [""])
+        elif tag == "select":
+            self._select = (name, [])
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            if self._textarea is not None:  # a browser drops the newline after <textarea>
+                text = self._textarea[-1]
+                self._textarea[-1] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            name, options = self._select
+            chosen = [value for value, selected in options if selected] or [
+                value for value, _selected in options[:1]]
+            if self._form is not None and chosen:
+                self._form["fields"][name] = chosen
+            self._select = None
+
+
+def staff_forms(client, start: list[str], prefix: str, limit: int = 40) -> dict[str, tuple]:
+    """The POST forms found on the pages under ``prefix`` reachable from ``start`` (one per
+    address, numbers taken for any): ``{address pattern: (action, fields, names)}``."""
+    import re
+    from urllib.parse import urljoin, urlsplit
+
+    seen, todo, forms = set(), list(start), {}
+    while todo and len(seen) < limit:
+        url = todo.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code < 500, f"GET {url}: error {response.status_code}"
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        page = _Page()
+        page.feed(response.get_data(as_text=True))
+        for form in page.forms:
+            action = urlsplit(urljoin(url, form["action"] or url)).path
+            if action.startswith(prefix):
+                forms.setdefault(re.sub(r"/\d+", "/N", action), (action, form["fields"], form["names"]))
+        for link in page.links:
+            parts = urlsplit(urljoin(url, link))
+            if parts.path.startswith(prefix) and not parts.path.endswith(NOT_VISITED):
+                todo.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return forms
+
+
+def no_form_fails(client, start: list[str], prefix: str, limit: int = 40) -> None:
+    """Each field of each staff form found from ``start``, sent as each of :data:`WRONG` with
+    the others as the page had them: never a server error."""
+    failures, forms = [], staff_forms(client, start, prefix, limit)
+    assert forms, f"no form found from {start}"
+    # Forms that delete or cancel last, so that the others find what they change.
+    for pattern, (action, fields, names) in sorted(
+            forms.items(), key=lambda item: (("delete" in item[0]) or ("cancel" in item[0]), item[0])):
+        for name in names:
+            for wrong in WRONG:
+                data = {key: value for key, value in fields.items() if key != name}
+                if wrong is not None:
+                    data[name] = wrong
+                response = client.post(action, data=data)
+                if response.status_code >= 500:
+                    failures.append(f"{action} {name}={wrong!r:.20}: error {response.status_code}")
+                db.session.rollback()
+    assert not failures, "\n".join(failures)

@@ -9,7 +9,7 @@ import pytest
 from core.database import db
 from plugins.conciliator.models import Invitation
 
-from ..bad_input import OVERLONG, refused, refuses_each
+from ..bad_input import OVERLONG, no_form_fails, refused, refuses_each
 
 
 @pytest.fixture
@@ -80,3 +80,10 @@ def test_the_services_form(client, case):
         ({"name": "parking"}, "This service is already in the list."),
     ])
     assert client.post("/mediation/services/999999/toggle").status_code == 404
+
+
+def test_no_staff_form_answers_a_server_error(client, case):
+    """Every form of the mediation office's pages, each field blank, spaces, huge, "nan",
+    10,000 characters long or left out."""
+    no_form_fails(client, ["/mediation/dashboard", "/mediation/services", f"/mediation/cases/{case.id}"],
+                  "/mediation/")

@@ -10,7 +10,7 @@ import pytest
 from core.database import db
 from plugins.consultation.models import Proposal
 
-from ..bad_input import HUGE, OVERLONG, refused, refuses_each
+from ..bad_input import HUGE, OVERLONG, no_form_fails, refused, refuses_each
 from .test_staff import _form
 
 
@@ -134,3 +134,11 @@ def test_questions_of_a_closed_consultation_and_ones_that_do_not_exist(
     refused(client, f"/consultations/{closed.id}/moderation",
             {"answer-abc": "approved", "answer-999999": "approved", "answer-1": "burn",
              f"answer-{HUGE}": "approved"}, "Moderation saved: 0 answers changed.")
+
+
+def test_no_staff_form_answers_a_server_error(client, staff, make_consultation):
+    """Every form of the consultations' staff pages, each field blank, spaces, huge, "nan",
+    10,000 characters long or left out."""
+    for state in ("draft", "open", "closed"):
+        make_consultation(state=state, title=f"Consultation {state}")
+    no_form_fails(client, ["/consultations/manage"], "/consultations/")

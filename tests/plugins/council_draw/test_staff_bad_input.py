@@ -14,7 +14,7 @@ from core.database import db
 from core.services.bodies.models import Meeting
 from plugins.council_draw.models import Draw, Feature, Member, Quota
 
-from ..bad_input import HUGE, OVERLONG, refused, refuses_each, saved_rows
+from ..bad_input import HUGE, OVERLONG, no_form_fails, refused, refuses_each, saved_rows
 from .conftest import PEOPLE
 from .test_draw_flow import hold_ceremony, prepare_and_publish
 
@@ -356,3 +356,9 @@ def test_a_meeting_at_the_edge_of_the_calendar_is_refused(client, drawn, day):
     body = f"/councils/bodies/council-{drawn.council_id}"
     refused(client, f"{body}/meetings", {"title": "Meeting", "day": day, "hour": "23:59"})
     assert client.get(body).status_code == 200
+
+
+def test_no_staff_form_answers_a_server_error(client, drawn, council):
+    """Every form of the councils' staff pages, each field blank, spaces, huge, "nan", 10,000
+    characters long or left out."""
+    no_form_fails(client, ["/councils/manage/"], "/councils/")

@@ -11,7 +11,7 @@ import pytest
 from core.database import db
 from plugins.finance_commission.models import Comparison, Question
 
-from ..bad_input import HUGE, OVERLONG, refused, refuses_each
+from ..bad_input import HUGE, OVERLONG, no_form_fails, refused, refuses_each
 
 
 @pytest.fixture
@@ -110,3 +110,10 @@ def test_the_moderation_and_answer_forms(app, client, login, users, make_user):
     ])
     response = refused(client, url, {"decision": "approve"})  # published: not to moderate now
     assert response.status_code == 403
+
+
+def test_no_staff_form_answers_a_server_error(client, imported):
+    """Every form of the finance commission's staff pages, each field blank, spaces, huge,
+    "nan", 10,000 characters long or left out."""
+    no_form_fails(client, ["/finances/admin/import", "/finances/admin/questions", "/finances/"],
+                  "/finances/")

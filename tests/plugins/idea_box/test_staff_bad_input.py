@@ -11,7 +11,7 @@ import pytest
 from core.database import db
 from plugins.idea_box.models import Campaign, Department
 
-from ..bad_input import HUGE, OVERLONG, refused, refuses_each
+from ..bad_input import HUGE, OVERLONG, no_form_fails, refused, refuses_each
 
 
 @pytest.fixture
@@ -134,3 +134,10 @@ def test_the_campaign_forms(client, setup):
             "support_end": "2027-03-31", "study_end": "2027-05-31", "results_date": "2027-06-15"}
     refuses_each(client, ["/ideas/setup/campaigns", f"/ideas/setup/campaigns/{setup['campaign'].id}"],
                  form, CAMPAIGN)
+
+
+def test_no_staff_form_answers_a_server_error(client, setup):
+    """Every form of the idea box's staff pages, each field blank, spaces, huge, "nan", 10,000
+    characters long or left out."""
+    no_form_fails(client, ["/ideas/study-queue", "/ideas/setup", f"/ideas/{setup['eligible'].id}/study",
+                           f"/ideas/{setup['accepted'].id}/implementation"], "/ideas/")
