@@ -9,13 +9,14 @@ FLASK  := $(BIN)/flask --app core
 NODE_TOOLS := .cache/node
 AXE    := $(NODE_TOOLS)/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test test-sqlite test-postgresql venv install translations compile-translations bench screenshots clean help
+.PHONY: demo test test-sqlite test-postgresql venv install translations compile-translations bench faults screenshots clean help
 
 help:
 	@echo "make demo          set up, load the demo city and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test          set up and run every test (SQLite, then PostgreSQL when configured)"
 	@echo "make translations  extract strings and update the fr/en/de catalogs"
 	@echo "make bench         run the benchmarks (never part of make test)"
+	@echo "make faults        the faults drill: things break under load, nothing is lost"
 	@echo "make screenshots   a picture of every page of the demo city, at 320 and 1280 px (screenshots/)"
 
 $(BIN)/python:
@@ -107,6 +108,12 @@ translations: $(VENV)/.installed
 # and 1280 px, in screenshots/ (Debian's chromium; see tools/screenshots.py).
 screenshots: $(VENV)/.installed compile-translations
 	$(BIN)/python tools/screenshots.py $(SCREENSHOTS_ARGS)
+
+# The faults drill: PostgreSQL restarted, Redis stopped, the worker killed, SMTP refusing, the
+# uploads full or read-only, under load on two instances (bench/faults.py; never in make test).
+faults: $(VENV)/.installed compile-translations
+	@$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python -m bench.faults $(FAULTS_ARGS)
 
 bench: $(VENV)/.installed
 	@$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/pip install --quiet -e ".[bench]"

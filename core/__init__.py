@@ -9,11 +9,12 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, has_request_context, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .database import UNAVAILABLE_MARK
 from .web import CiviqueRequest, IdConverter, whole_number
 
 __version__ = "0.1.0"
@@ -125,7 +126,7 @@ def _init_extensions(app: Flask, plugins) -> None:
     def load_user(session_id: str):
         user_id, _, version = session_id.partition(":")
         user_id = whole_number(user_id)
-        if user_id is None or g.get("civique_unavailable"):
+        if user_id is None or (has_request_context() and request.environ.get(UNAVAILABLE_MARK)):
             # No id, or the database just failed this request: its error page is drawn for
             # nobody in particular (in the site's language) rather than failing again.
             return None

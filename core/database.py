@@ -16,6 +16,13 @@ from .extensions import Base, db
 __all__ = ["Base", "db", "UTCDateTime", "utcnow"]
 
 
+# Marks in a request's WSGI environment (scoped to the request, where ``g`` lives as long as
+# the app context, which tests share between requests): the request committed a transaction
+# (core.events); the database failed it (core.web's 503, after which nothing reads it again).
+COMMITTED_MARK = "civique.committed"
+UNAVAILABLE_MARK = "civique.unavailable"
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)

@@ -35,7 +35,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import event as orm_event
 
@@ -237,6 +237,12 @@ class Session(FlaskSQLAlchemySession):
 
     def commit(self) -> None:
         super().commit()
+        if has_request_context():
+            from .database import COMMITTED_MARK
+
+            # What the request did is recorded: an error after this point must not say it was
+            # not (core.web's 503 page).
+            request.environ[COMMITTED_MARK] = True
         self.run_after_commit()
 
     def run_after_commit(self) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, g, request, session
+from flask import current_app, request, session
+from .database import UNAVAILABLE_MARK
 from flask_babel import format_currency, format_date, format_time, get_locale, gettext
 from flask_login import current_user
 
@@ -28,7 +29,7 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch"}
 def select_locale() -> str:
     """Flask-Babel's locale selector."""
     languages = current_app.config["LANGUAGES"]
-    if g.get("civique_unavailable"):
+    if request and request.environ.get(UNAVAILABLE_MARK):
         # The database just failed this request: the account is not read again (its rows were
         # rolled back); the error page speaks the language of the visitor's choice or browser.
         return visitor_locale()

@@ -30,6 +30,7 @@ except ImportError:  # Redis is optional (the "redis" extra)
     class RedisUnavailable(Exception):
         """Stands for Redis's errors where the client library is not installed."""
 
+from .database import COMMITTED_MARK, UNAVAILABLE_MARK
 from .i18n import coordinate, date_text, euros, language_name, moment
 from .markdown import render_markdown
 from .plugins import manager
@@ -110,6 +111,10 @@ ERRORS = {
 # The database or Redis did not answer (core.web's handler of their errors): a 503 saying so.
 UNAVAILABLE = _l("The site cannot reach its data for a moment, so what you just did was not "
                  "recorded. Please try again in a few seconds.")
+# ... the same, once the request had recorded what the person did (only what followed failed).
+UNAVAILABLE_AFTER_COMMIT = _l("What you did is recorded, but the site cannot reach its data for a "
+                              "moment to show what follows. Please reload the page in a few "
+                              "seconds.")
 RETRY_AFTER_SECONDS = 10
 
 
@@ -311,7 +316,7 @@ def init_app(app, plugins) -> None:
     def service_unavailable(error: Exception):
         """The database (restarting, unreachable, its connections all taken) or Redis did not
         answer: nothing of this request was recorded, and the person is told to try again."""
-        g.civique_unavailable = True  # nothing else of this request asks the database
+        request.environ[UNAVAILABLE_MARK] = True  # nothing else of this request asks the database
         log.warning("Service unavailable on %s %s: %s", request.method, request.path, error)
         try:
             from .extensions import db
@@ -322,7 +327,8 @@ def init_app(app, plugins) -> None:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             response = current_app.make_response(({"error": "Service Unavailable", "status": 503}, 503))
         else:
-            response = current_app.make_response(render_error(503, UNAVAILABLE))
+            message = UNAVAILABLE_AFTER_COMMIT if request.environ.get(COMMITTED_MARK) else UNAVAILABLE
+            response = current_app.make_response(render_error(503, message))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

@@ -296,3 +296,22 @@ def test_a_worker_killed_while_running_a_job_leaves_nothing_and_it_runs_once(
     assert run_due() == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Category)) == 1
     assert db.session.scalar(db.select(Job)).status == "done"
+
+
+def test_a_failure_after_the_action_was_recorded_says_so(app, client):
+    """The database goes after the request committed (drawing the next page fails): the page
+    says the action is recorded, so that the person does not do it twice."""
+    from sqlalchemy.exc import OperationalError
+
+    from core.taxonomy import Category
+
+    def records_then_fails():
+        db.session.add(Category(name="Recorded", slug="recorded"))
+        db.session.commit()
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    app.add_url_rule("/test-records-then-fails", view_func=records_then_fails, methods=["POST"])
+    response = client.post("/test-records-then-fails")
+    assert response.status_code == 503
+    assert "What you did is recorded" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Category.name)) == "Recorded"
