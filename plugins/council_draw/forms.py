@@ -3,7 +3,10 @@ council, college, feature, import, draw and ceremony forms."""
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField,
@@ -12,6 +15,8 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, Hi
 from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
                                 StopValidation, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.database import utcnow
 
 from .models import Council
 
@@ -116,6 +121,21 @@ class PublishForm(FlaskForm):
                         validators=[_required(), Length(max=200, message=_l("200 characters at most."))])
     planned_at = DateTimeLocalField(_l("Date and time of the ceremony"), format="%Y-%m-%dT%H:%M",
                                     validators=[Optional()])
+
+    def validate_planned_at(self, field):
+        if field.data is None:  # not a date and time: said already
+            return
+        now = to_user_timezone(utcnow()).replace(tzinfo=None)  # as typed: the city's time
+        if field.data < now:
+            raise ValidationError(_l("The ceremony cannot be planned in the past."))
+        if field.data.year > now.year + 5:
+            raise ValidationError(_l("Plan the ceremony within the next five years."))
+
+    def planned_at_utc(self):
+        """The time typed (the city's time zone) as stored, in UTC; ``None`` when not given."""
+        if self.planned_at.data is None:
+            return None
+        return to_utc(self.planned_at.data).replace(tzinfo=timezone.utc)
 
 
 class CeremonyForm(FlaskForm):

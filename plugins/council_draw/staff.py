@@ -599,7 +599,7 @@ def draw_publish(id: int, draw_id: int):
         _flash_errors(form)
         return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))
     try:
-        publish(draw, form.place.data.strip(), form.planned_at.data)
+        publish(draw, form.place.data.strip(), form.planned_at_utc())
     except DrawRefused as refused:
         flash(str(refused.message), "error")
         return redirect(url_for("council_draw_staff.manage_draw", id=id, draw_id=draw_id))

@@ -8,6 +8,9 @@ the plugin, sent empty, blank, negative, huge, non-numeric, reversed or unknown 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 
 from core.database import db
@@ -258,9 +261,17 @@ def test_the_draw_forms(client, login, officer, make_council, add_candidates):
                           ({"place": "   "}, "This field is required."),
                           ({"place": OVERLONG}, "200 characters at most."),
                           ({"place": "Mairie", "planned_at": "tomorrow"},
-                           "Not a valid datetime value.")]:
+                           "Not a valid datetime value."),
+                          ({"place": "Mairie", "planned_at": "2020-03-01T18:00"},
+                           "The ceremony cannot be planned in the past."),
+                          # Saved, its time shown in the city's zone was a server error.
+                          ({"place": "Mairie", "planned_at": "9999-12-31T23:59"},
+                           "Plan the ceremony within the next five years.")]:
         refused(client, publish, form, message)
-    client.post(publish, data={"place": "Mairie"})
+    next_year = date.today().year + 1
+    client.post(publish, data={"place": "Mairie", "planned_at": f"{next_year}-06-01T18:30"})
+    # The time typed is the city's: the public page shows it as typed.
+    assert re.search(r"6:30\s?PM", client.get(f"/councils/{council.id}/draws/{draw.id}").text)
     ceremony = f"/councils/manage/{council.id}/draws/{draw.id}/ceremony"
     witnesses = "Jeanne Témoin"
     for form, message in [({"seed": "", "witnesses": witnesses}, "This field is required."),
