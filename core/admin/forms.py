@@ -169,8 +169,10 @@ def setting_field(spec: SettingSpec, value: Any) -> Field:
             validators=[InputRequired(REQUIRED)],
         )
     if spec.type == "text":
-        return TextAreaField(label, description=help_text, default=value or "",
-                             validators=[Length(max=20000, message=_l("At most %(max)d characters."))])
+        return TextAreaField(
+            label, description=help_text, default=value or "",
+            validators=[Length(max=20000, message=_l("At most %(max)d characters."))],
+        )
     return StringField(label, description=help_text, default=value or "",
                        validators=[Length(max=2000, message=_l("At most %(max)d characters."))])
 

@@ -13,7 +13,9 @@ unchanged.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 from core.database import db
 
@@ -179,7 +181,7 @@ class _Page(HTMLParser):
         elif tag == "textarea":
             if self._textarea is not None:  # a browser drops the newline after <textarea>
                 text = self._textarea[-1]
-                self._textarea[-1] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+                self._textarea[-1] = text.removeprefix("\r").removeprefix("\n")
             self._textarea = None
         elif tag == "select" and self._select is not None:
             name, options = self._select
@@ -193,9 +195,6 @@ class _Page(HTMLParser):
 def staff_forms(client, start: list[str], prefix: str, limit: int = 40) -> dict[str, tuple]:
     """The POST forms found on the pages under ``prefix`` reachable from ``start`` (one per
     address, numbers taken for any): ``{address pattern: (action, fields, names)}``."""
-    import re
-    from urllib.parse import urljoin, urlsplit
-
     seen, todo, forms = set(), list(start), {}
     while todo and len(seen) < limit:
         url = todo.pop(0)
@@ -211,7 +210,8 @@ def staff_forms(client, start: list[str], prefix: str, limit: int = 40) -> dict[
         for form in page.forms:
             action = urlsplit(urljoin(url, form["action"] or url)).path
             if action.startswith(prefix):
-                forms.setdefault(re.sub(r"/\d+", "/N", action), (action, form["fields"], form["names"]))
+                pattern = re.sub(r"/\d+", "/N", action)
+                forms.setdefault(pattern, (action, form["fields"], form["names"]))
         for link in page.links:
             parts = urlsplit(urljoin(url, link))
             if parts.path.startswith(prefix) and not parts.path.endswith(NOT_VISITED):
@@ -224,9 +224,11 @@ def no_form_fails(client, start: list[str], prefix: str, limit: int = 40) -> Non
     the others as the page had them: never a server error."""
     failures, forms = [], staff_forms(client, start, prefix, limit)
     assert forms, f"no form found from {start}"
-    # Forms that delete or cancel last, so that the others find what they change.
-    for pattern, (action, fields, names) in sorted(
-            forms.items(), key=lambda item: (("delete" in item[0]) or ("cancel" in item[0]), item[0])):
+
+    def order(item):  # forms that delete or cancel last, so that the others find what they change
+        return ("delete" in item[0] or "cancel" in item[0], item[0])
+
+    for _pattern, (action, fields, names) in sorted(forms.items(), key=order):
         for name in names:
             for wrong in WRONG:
                 data = {key: value for key, value in fields.items() if key != name}
