@@ -358,10 +358,6 @@ def test_the_council_body_forms(client, drawn):
     ])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core/services/bodies: a meeting dated at the edge of the calendar is a server error "
-    "(0001-01-01: OverflowError turning it into UTC), or is saved and then breaks the body's "
-    "pages (9999-12-31); to fix in core/services/bodies, which this plugin does not own"))
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_a_meeting_at_the_edge_of_the_calendar_is_refused(client, drawn, day):
     body = f"/councils/bodies/council-{drawn.council_id}"
