@@ -223,13 +223,15 @@ class Uploads:
         if self.mounted:
             subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
         else:
-            self.path.chmod(0o555)
+            for folder in [self.path, *(p for p in self.path.rglob("*") if p.is_dir())]:
+                folder.chmod(0o555)
 
     def writable(self) -> None:
         if self.mounted:
             subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
         else:
-            self.path.chmod(0o755)
+            for folder in [self.path, *(p for p in self.path.rglob("*") if p.is_dir())]:
+                folder.chmod(0o755)
 
     def remove(self) -> None:
         if self.mounted:
@@ -566,7 +568,10 @@ class Drill:
             self._worker_killed_running_a_job()
             self._fault("SMTP server refusing, then accepting", self._refuse, self._accept, hold,
                         settle=lambda: self._mail_sent_until_now())
-            self._fault("uploads folder full", self.uploads.fill, self.uploads.free, hold)
+            if self.uploads.mounted:
+                self._fault("uploads folder full", self.uploads.fill, self.uploads.free, hold)
+            else:
+                self.log("  fault skipped: uploads folder full (needs a tmpfs: run the drill as root)")
             self._fault("uploads folder read-only", self.uploads.read_only, self.uploads.writable, hold)
             self._steady(3)
         finally:

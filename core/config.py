@@ -193,7 +193,10 @@ def finalise(app) -> None:
     if not url:
         url = "sqlite:///" + os.path.join(app.instance_path, "civique.sqlite3")
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    unset_default(config, "SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # Connections checked before use, whatever else the site sets: after a database restart the
+    # next request gets a live one instead of an error.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
+                                           **(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
 
     config["PLUGINS"] = as_list(config.get("PLUGINS"))
     config["PLUGIN_PROVIDERS"] = as_mapping(config.get("PLUGIN_PROVIDERS"))

@@ -109,12 +109,14 @@ def round_done(error: BaseException | None = None) -> None:
 
 def taken_back(claimer, expired):
     """The condition on a claim (a job running, a mail being sent) that says it is abandoned:
-    its worker's heartbeat stopped; or it is this worker's own, left by a round cut short (a
-    worker does one thing at a time, so at the start of a round nothing of its own runs); or,
-    taken by a process without a heartbeat (a web request), ``expired`` holds (its time is up).
+    taken by a worker whose heartbeat stopped (or whose row is gone); or this worker's own, left
+    by a round cut short (a worker does one thing at a time, so at the start of a round nothing of
+    its own runs); or, taken by a process without a heartbeat (a web request, an RQ worker of
+    its own), ``expired`` holds (its time is up). A live worker's claims are never taken back.
     """
-    lapsed = select(WorkerBeat.name).where(WorkerBeat.beat_at <= utcnow() - LAPSE_AFTER)
-    condition = claimer.in_(lapsed) | expired
+    alive = select(WorkerBeat.name).where(WorkerBeat.name == claimer,
+                                          WorkerBeat.beat_at > utcnow() - LAPSE_AFTER)
+    condition = (claimer.is_not(None) & ~alive.exists()) | (claimer.is_(None) & expired)
     if _name is not None:
         condition = condition | (claimer == _name)
     return condition

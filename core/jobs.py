@@ -180,8 +180,9 @@ def run_job(job_id: int) -> bool:
         if function is None:
             raise UnknownJob(f"no enabled plugin provides the job {job.kind!r}")
         function(**(job.payload or {}))
-        # Done in the transaction of the work itself: a worker killed before this commit
-        # leaves neither the work nor the mark, and the job runs again from the start.
+        # Done in the transaction of the work itself: for a job that does not commit on its own,
+        # a worker killed before this commit leaves neither the work nor the mark, and the job
+        # runs again from the start (jobs that commit in steps must be safe to run again).
         job = db.session.get(Job, job_id)
         job.status = "done"
         job.finished_at = utcnow()
@@ -234,8 +235,8 @@ def recover_stale() -> int:
     worker's round cut short (the database restarting), or, taken by a process without a
     heartbeat, running for :data:`STALE_AFTER`.
 
-    A job runs in one transaction, committed when it returns: one cut short left nothing
-    behind, and runs again from the start.
+    A job that does not commit on its own runs in one transaction with its "done" mark: one cut
+    short left nothing behind, and runs again from the start.
     """
     result = db.session.execute(
         db.update(Job)

@@ -214,10 +214,17 @@ def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
         message.status = "sent"
 
     try:
-        _transport(build_email(message), delivered, session)
+        email = build_email(message)
+    except Exception as exc:  # a message that cannot be built never will be: not retried
+        message.status = "failed"
+        message.claimed_by = None
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.exception("Mail %s cannot be built; given up", message.id)
+        db.session.commit()
+        return False
+    try:
+        _transport(email, delivered, session)
     except (smtplib.SMTPException, OSError) as exc:
-        if message.status == "sent":  # accepted; only closing the connection failed
-            return True
         message.status = "pending"
         message.claimed_by = None
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -233,9 +240,9 @@ def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
     return True
 
 
-# Recording that a mail was sent is retried this many times, half a second apart, while the
-# database does not answer (restarting): giving up would send the mail again later.
-RECORD_ATTEMPTS = 40
+# Recording that a mail was sent is retried this many times, half a second apart (a minute),
+# while the database does not answer (restarting): giving up would send the mail again later.
+RECORD_ATTEMPTS = 120
 
 
 def _record_sent(message_id: int) -> None:

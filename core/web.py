@@ -111,11 +111,31 @@ ERRORS = {
 # The database or Redis did not answer (core.web's handler of their errors): a 503 saying so.
 UNAVAILABLE = _l("The site cannot reach its data for a moment, so what you just did was not "
                  "recorded. Please try again in a few seconds.")
+# ... when the person was only reading a page.
+UNAVAILABLE_READING = _l("The site cannot reach its data for a moment. Please try again in a few "
+                         "seconds.")
 # ... the same, once the request had recorded what the person did (only what followed failed).
 UNAVAILABLE_AFTER_COMMIT = _l("What you did is recorded, but the site cannot reach its data for a "
                               "moment to show what follows. Please reload the page in a few "
                               "seconds.")
 RETRY_AFTER_SECONDS = 10
+
+
+def is_outage(error: Exception) -> bool:
+    """Whether a database error is the database (or Redis) going away or restarting, as
+    opposed to one that a person trying again would not cure as surely (a deadlock, a bug)."""
+    if isinstance(error, (DisconnectionError, SQLAlchemyTimeoutError, RedisUnavailable)):
+        return True
+    if getattr(error, "connection_invalidated", False):
+        return True
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is not None:  # PostgreSQL: connection exceptions (08) and shutdowns (57)
+        return sqlstate.startswith(("08", "57"))
+    text_ = str(original or error).lower()
+    return any(words in text_ for words in (
+        "connection", "server closed", "unable to open database file", "database is locked",
+        "shutting down", "starting up", "the database system"))
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -306,7 +326,11 @@ def init_app(app, plugins) -> None:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return {"error": error.name, "status": error.code}, error.code
         description = getattr(error, "civique_message", None)
-        return render_error(error.code or 500, description)
+        body, code = render_error(error.code or 500, description)
+        response = current_app.make_response((body, code))
+        if code == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -317,7 +341,10 @@ def init_app(app, plugins) -> None:
         """The database (restarting, unreachable, its connections all taken) or Redis did not
         answer: nothing of this request was recorded, and the person is told to try again."""
         request.environ[UNAVAILABLE_MARK] = True  # nothing else of this request asks the database
-        log.warning("Service unavailable on %s %s: %s", request.method, request.path, error)
+        if is_outage(error):
+            log.warning("Service unavailable on %s %s: %s", request.method, request.path, error)
+        else:  # not the database going away: a deadlock, a pool too small, a bug; said loudly
+            log.error("Database error on %s %s", request.method, request.path, exc_info=error)
         try:
             from .extensions import db
 
@@ -327,7 +354,12 @@ def init_app(app, plugins) -> None:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             response = current_app.make_response(({"error": "Service Unavailable", "status": 503}, 503))
         else:
-            message = UNAVAILABLE_AFTER_COMMIT if request.environ.get(COMMITTED_MARK) else UNAVAILABLE
+            if request.environ.get(COMMITTED_MARK):
+                message = UNAVAILABLE_AFTER_COMMIT
+            elif request.method in ("GET", "HEAD"):
+                message = UNAVAILABLE_READING
+            else:
+                message = UNAVAILABLE
             response = current_app.make_response(render_error(503, message))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -23,6 +23,7 @@ def test_an_idea_whose_image_cannot_be_stored_is_not_saved(app, client, users, l
     response = client.post("/ideas/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 503
     assert "The file could not be stored just now, so nothing was saved" in response.text
+    assert response.headers["Retry-After"].isdigit()
     assert "Traceback" not in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Idea)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
