@@ -648,6 +648,9 @@ class Drill:
         settled = self._wait(self._mail_sent_until_now(), 240)
         self.phases.append({"name": name, "started": started, "repaired": time.monotonic(),
                             "settled_at": time.monotonic(), "settled": settled})
+        with self.db() as conn:  # the batch's people back on the digest: the mail stays bounded
+            conn.execute("UPDATE user_account SET notification_frequency = 'daily' "
+                         "WHERE email NOT LIKE 'drill-%%'")
         self.ledger.phase = "steady"
 
     def _worker_killed_running_a_job(self) -> None:
