@@ -12,8 +12,13 @@ def test_the_demo_fills_the_mediation_office_once(app, client):
     load_demo("demo-password-2026")
     states = Counter(db.session.scalars(db.select(Case.state)))
     assert set(states) == {"received", "admissible", "in_progress", "closed", "inadmissible"}
-    closed = db.session.scalar(db.select(Case).where(Case.state == "closed"))
+    # The featured closed case (the year's past cases end in every way).
+    closed = db.session.scalar(db.select(Case).where(
+        Case.title == "Trottoir dégradé devant mon domicile"))
+    assert closed.state == "closed"
     assert closed.outcome == "agreement" and closed.closed_at is not None
+    outcomes = set(db.session.scalars(db.select(Case.outcome).where(Case.state == "closed")))
+    assert {"agreement", "recommendation", "unresolved"} <= outcomes
     inadmissible = db.session.scalar(db.select(Case).where(Case.state == "inadmissible"))
     assert inadmissible.decided_at is not None and inadmissible.prior_complaint_date is None
     services = db.session.scalar(db.select(db.func.count()).select_from(Service))
