@@ -52,8 +52,11 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(300))
-    # pending -> sending (claimed by one sender) -> sent, or back to pending (retry), or failed
-    # after MAX_ATTEMPTS. While sending, ``next_attempt_at`` is when the claim lapses.
+    # pending -> sending (claimed by one sender) -> handing (being handed to the mail server,
+    # committed first) -> sent; or back to pending (a retry), or failed after MAX_ATTEMPTS. A
+    # sender that died while handing a mail leaves it unsure: the server may have accepted it,
+    # so it is not sent again by itself (an admin may, from the administration's mail page).
+    # While sending or handing, ``next_attempt_at`` is when the claim lapses.
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -205,9 +208,12 @@ def claim(message_id: int) -> OutboxMessage | None:
 def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
     """Send a message this sender claimed (:func:`claim`), and record how it went (committed).
 
-    The message is marked sent the moment the mail server accepted it. A sender killed between
-    the two (a fraction of a millisecond) leaves it ``sending``: it is sent again, with the same
-    Message-ID, once the claim lapses; any other interruption is simply retried.
+    The message is marked ``handing`` (committed) before it goes to the mail server, and
+    ``sent`` the moment the server accepted it. A sender killed in between leaves it
+    ``handing``: whether the server had accepted it cannot be known, so it becomes ``unsure``
+    (:func:`recover_interrupted`) and is never sent twice by itself; a message still
+    ``sending`` had not left and is simply sent again. A refusal or a broken connection is
+    retried later.
     """
     def delivered() -> None:
         _record_sent(message.id)
@@ -222,6 +228,7 @@ def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
         log.exception("Mail %s cannot be built; given up", message.id)
         db.session.commit()
         return False
+    _mark_handing(message)
     try:
         _transport(email, delivered, session)
     except (smtplib.SMTPException, OSError) as exc:
@@ -238,6 +245,15 @@ def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
         db.session.commit()
         return False
     return True
+
+
+def _mark_handing(message: OutboxMessage) -> None:
+    """Record, before the mail server sees it, that ``message`` is being handed to it (on
+    PostgreSQL without waiting for the disk, as :func:`_record_sent`)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    message.status = "handing"
+    db.session.commit()
 
 
 # Recording that a mail was sent is retried this many times, half a second apart (a minute),
@@ -270,17 +286,43 @@ def _record_sent(message_id: int) -> None:
 
 
 def recover_interrupted() -> int:
-    """Put back messages left ``sending`` by a sender that died (see
-    :func:`core.heartbeat.taken_back`); returns how many."""
-    result = db.session.execute(
+    """Settle the messages of a sender that died (see :func:`core.heartbeat.taken_back`): those
+    it had claimed but not begun to send go back to the queue; the one it was handing to the
+    mail server becomes ``unsure`` (logged), never sent a second time by itself. Returns how
+    many were settled."""
+    now = utcnow()
+    abandoned = taken_back(OutboxMessage.claimed_by, OutboxMessage.next_attempt_at <= now)
+    unsure = db.session.scalars(
         db.update(OutboxMessage)
-        .where(OutboxMessage.status == "sending",
-               taken_back(OutboxMessage.claimed_by, OutboxMessage.next_attempt_at <= utcnow()))
-        .values(status="pending", claimed_by=None, next_attempt_at=utcnow())
+        .where(OutboxMessage.status == "handing", abandoned)
+        .values(status="unsure", claimed_by=None,
+                last_error="Its sender stopped while handing it to the mail server.")
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    requeued = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", abandoned)
+        .values(status="pending", claimed_by=None, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount
+    for message_id in unsure:
+        log.warning("Mail %s may or may not have been sent (its sender stopped while handing it "
+                    "to the mail server); not sent again by itself", message_id)
+    return len(unsure) + requeued.rowcount
+
+
+def send_again(message: OutboxMessage) -> None:
+    """Queue an ``unsure`` or ``failed`` message once more, due now, with a fresh count of
+    attempts (the caller commits; an admin's decision, from the administration)."""
+    if message.status not in {"unsure", "failed"}:
+        raise ValueError(f"mail {message.id} is {message.status}, not unsure or failed")
+    message.status = "pending"
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.last_error = None
+    message.claimed_by = None
 
 
 # Messages a worker claims at once (one commit for all): a worker killed holds these until its

@@ -201,8 +201,9 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_no_mail(
         deliver_due()
     db.session.rollback()
     states = [m.status for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))]
-    # Claimed a few at a time: the three not sent yet are held by the killed worker.
-    assert states == ["sent", "sent", "sent", "sending", "sending", "sending"]
+    # Claimed a few at a time: the one being handed and the two not begun are held by the
+    # killed worker.
+    assert states == ["sent", "sent", "sent", "handing", "sending", "sending"]
     assert len(smtp.messages) == 3
 
     monkeypatch.setattr(mail, "_transport", transport)
@@ -215,8 +216,41 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_no_mail(
     killed_worker_dies("machine-a:101")
     deliver_due()
     ids = message_ids(smtp)
-    assert len(ids) == len(set(ids)) == 7
-    assert {m.status for m in db.session.scalars(db.select(OutboxMessage))} == {"sent"}
+    # The two it had not begun are sent; the one it was handing is unsure, not sent again.
+    assert len(ids) == len(set(ids)) == 6
+    states = [m.status for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert states == ["sent", "sent", "sent", "unsure", "sent", "sent", "sent"]
+    assert handed[3] not in ids
+
+
+def test_a_worker_killed_after_the_server_accepted_a_mail_never_sends_it_twice(
+        app, smtp, as_worker, monkeypatch):
+    """Killed between the server's acceptance and the record of it: the mail arrived once, and
+    the outbox says it is unsure rather than sending it a second time."""
+    as_worker("machine-a:101")
+    queue_mails(2)
+    smtp.messages.clear()
+    from core import mail
+
+    transport = mail._transport
+
+    def dies_once_accepted(email, delivered, session=None):
+        transport(email, lambda: None, session)
+        raise Killed()
+
+    monkeypatch.setattr(mail, "_transport", dies_once_accepted)
+    with pytest.raises(Killed):
+        deliver_due()
+    db.session.rollback()
+    monkeypatch.setattr(mail, "_transport", transport)
+    killed_worker_dies("machine-a:101")
+    as_worker("machine-b:202")
+    assert deliver_due() == 1
+    ids = message_ids(smtp)
+    assert len(ids) == len(set(ids)) == 2
+    first, second = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))
+    assert (first.status, second.status) == ("unsure", "sent")
+    assert first.last_error
 
 
 def test_the_request_and_the_worker_never_both_send_a_mail(app, smtp, as_worker):
