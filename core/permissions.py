@@ -81,6 +81,8 @@ def register_permissions():
         PermissionSpec("admin.permissions", _l("Change which role holds which permission"), ("admin",)),
         PermissionSpec("admin.audit", _l("Read the audit log"), ("admin",)),
         PermissionSpec("admin.settings", _l("Change the plugins' settings"), ("admin",)),
+        PermissionSpec("admin.mail", _l("Read the outgoing mail and send again what did not leave"),
+                       ("admin",)),
         PermissionSpec("admin.taxonomy", _l("Manage neighbourhoods and categories"), ("admin",)),
     ]
 

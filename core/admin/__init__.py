@@ -31,6 +31,8 @@ def admin_pages(user):
                   _l("Which role may do what."), order=20),
         AdminPage(_l("Audit log"), "admin.audit", "admin.audit",
                   _l("Every action of staff and admins."), order=30),
+        AdminPage(_l("Outgoing mail"), "admin.mail", "admin.mail",
+                  _l("Mail waiting or sent, and what did not leave: send it again."), order=35),
         AdminPage(_l("Neighbourhoods and categories"), "admin.taxonomy", "admin.taxonomy",
                   _l("The lists shared by every part of the site."), order=40),
         AdminPage(_l("Settings"), "admin.settings", "admin.settings",

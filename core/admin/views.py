@@ -29,6 +29,7 @@ from ..database import db
 from ..declarations import AdminPage, SettingSpec
 from ..demo import slugify
 from ..events import RoleChanged, emit
+from ..mail import OutboxMessage, send_again
 from ..pagecache import expire_visitor_pages
 from ..permissions import (
     PermissionOverride, all_permissions, all_roles, forget_grants, grants, login_required,
@@ -322,6 +323,64 @@ def filtered_audit(form: forms.AuditFilterForm):
         query = query.where(AuditEntry.created_at < end)
         filters["date_to"] = form.date_to.data.isoformat()
     return query, filters
+
+
+# --- Outgoing mail ----------------------------------------------------------------------------
+
+# How each state of the outbox (core.mail) is named to an admin, in the order they are listed.
+MAIL_STATES = {
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "unsure": _l("Unsure: may not have arrived"),
+    "failed": _l("Given up"),
+}
+MAIL_PER_PAGE = 25
+
+
+@bp.get("/mail")
+@permission_required("admin.mail")
+def mail():
+    """The outbox: how many mails are in each state, since when the oldest one waits, and the
+    mails that need a person (unsure or given up), newest first, each with its button to send
+    it again."""
+    counts = dict.fromkeys(MAIL_STATES, 0)
+    for status, number in db.session.execute(
+            db.select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)):
+        counts["sending" if status == "handing" else status] += number
+    oldest_waiting = db.session.scalar(
+        db.select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "pending"))
+    query = (db.select(OutboxMessage)
+             .where(OutboxMessage.status.in_(("unsure", "failed")))
+             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
+    page = db.paginate(query, page=page_number(), per_page=MAIL_PER_PAGE, error_out=False)
+    return render_template("admin/mail.html", counts=counts, states=MAIL_STATES, page=page,
+                           oldest_waiting=oldest_waiting)
+
+
+@bp.post("/mail/<int:message_id>/send-again")
+@permission_required("admin.mail")
+def mail_send_again(message_id: int):
+    """Queue once more a mail that is unsure or was given up (the worker sends it)."""
+    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if message is None:
+        abort(404)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if message.status not in ("unsure", "failed"):
+        db.session.rollback()
+        flash(_("This mail is no longer unsure or given up: nothing was changed."), "info")
+        return redirect(url_for("admin.mail"))
+    previous = message.status
+    send_again(message)
+    record("mail.sent_again", message,
+           summary=_l("Mail “%(subject)s” to %(address)s queued again",
+                      subject=message.subject, address=message.to_address),
+           previous_state=previous)
+    db.session.commit()
+    flash(_("The mail “%(subject)s” to %(address)s is queued again: the worker sends it at its "
+            "next round.", subject=message.subject, address=message.to_address), "success")
+    return redirect(url_for("admin.mail"))
 
 
 # --- Neighbourhoods and categories ------------------------------------------------------------

@@ -20,6 +20,7 @@ ADMIN_ONLY_PAGES = (
     "/admin/users",
     "/admin/permissions",
     "/admin/audit",
+    "/admin/mail",
     "/admin/taxonomy",
     "/admin/taxonomy/neighbourhood/new",
     "/admin/taxonomy/category/new",
@@ -94,7 +95,7 @@ def test_moderator_and_staff_open_the_administration_but_see_only_their_pages(pe
 
 def test_the_admin_sees_every_administration_page(admin_client):
     home = admin_client.get("/admin/")
-    for label in ("Accounts and roles", "Permissions", "Audit log",
+    for label in ("Accounts and roles", "Permissions", "Audit log", "Outgoing mail",
                   "Neighbourhoods and categories", "Settings"):
         assert label in home.text
     for url in ADMIN_ONLY_PAGES:
