@@ -7,7 +7,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 
-_hasher = PasswordHasher()
+
+
+def _hasher() -> PasswordHasher:
+    """The app's argon2id hasher, of its ``PASSWORD_HASH_TIME_COST`` and
+    ``PASSWORD_HASH_MEMORY_KIB`` (made once per app)."""
+    hasher = current_app.extensions.get("civique.password_hasher")
+    if hasher is None:
+        hasher = PasswordHasher(time_cost=int(current_app.config["PASSWORD_HASH_TIME_COST"]),
+                                memory_cost=int(current_app.config["PASSWORD_HASH_MEMORY_KIB"]))
+        current_app.extensions["civique.password_hasher"] = hasher
+    return hasher
+
 
 # The most common passwords, refused whatever their length.
 COMMON_PASSWORDS = {
@@ -20,7 +31,7 @@ COMMON_PASSWORDS = {
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` (salted; parameters stored in the hash)."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
@@ -28,17 +39,14 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
     """Whether the hash was made with weaker parameters than today's (rehash at next login)."""
-    return _hasher.check_needs_rehash(password_hash)
-
-
-_dummy_hash: str | None = None
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def spend_verification_time(password: str) -> None:
@@ -47,10 +55,11 @@ def spend_verification_time(password: str) -> None:
     Used at login for unknown addresses, so that the response time does not tell whether an
     account exists.
     """
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash("civique-no-such-account")
-    verify_password(_dummy_hash, password)
+    dummy = current_app.extensions.get("civique.password_dummy_hash")
+    if dummy is None:
+        dummy = current_app.extensions["civique.password_dummy_hash"] = hash_password(
+            "civique-no-such-account")
+    verify_password(dummy, password)
 
 
 def password_problems(password: str, email: str = "", name: str = "") -> list[str]:

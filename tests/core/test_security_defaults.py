@@ -125,3 +125,20 @@ def test_sign_up_costs_the_same_for_a_known_address(client, users, monkeypatch):
 def main_text(response) -> str:
     page = response.get_data(as_text=True)
     return page[page.index("<main"):page.index("</main>")]
+
+
+def test_a_password_hashed_with_other_parameters_is_hashed_again_at_sign_in(app, make_user, login):
+    """A city that raises PASSWORD_HASH_TIME_COST or _MEMORY_KIB: the old hashes still sign
+    people in, and each is made again with the new values at that sign-in."""
+    from argon2 import PasswordHasher
+
+    from core.database import db
+
+    user = make_user("rose@example.org")
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=2048).hash(TEST_PASSWORD)
+    db.session.commit()
+    login(app.test_client(), user)
+    db.session.refresh(user)
+    expected = (f"m={app.config['PASSWORD_HASH_MEMORY_KIB']},"
+                f"t={app.config['PASSWORD_HASH_TIME_COST']},")
+    assert expected in user.password_hash
