@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .database import UNAVAILABLE_MARK
+from .database import UNAVAILABLE_MARK, close_session
 from .web import CiviqueRequest, IdConverter, whole_number
 
 __version__ = "0.1.0"
@@ -89,7 +89,9 @@ def _init_extensions(app: Flask, plugins) -> None:
     from .permissions import AnonymousUser
 
     db.init_app(app)
-    # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
+    # Registered after Flask-SQLAlchemy's, so they run before the session is removed (teardown
+    # functions run last registered first): the left after-commit work, then the closing.
+    app.teardown_appcontext(close_session)
     app.teardown_appcontext(events.run_left_after_commit_work)
     _tune_postgresql_sessions(app)
 

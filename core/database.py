@@ -6,14 +6,18 @@ declarative base, through ``db.Model``), ``UTCDateTime`` and ``utcnow``.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import Base, db
 
 __all__ = ["Base", "db", "UTCDateTime", "utcnow"]
+
+log = logging.getLogger(__name__)
 
 
 # Marks in a request's WSGI environment (scoped to the request, where ``g`` lives as long as
@@ -47,3 +51,15 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def close_session(exception=None) -> None:
+    """``teardown_appcontext``, just before Flask-SQLAlchemy removes the session: close it, so
+    that a connection lost under the request (the database restarting) ends in a log line and
+    not in an error raised after the response was made (a bare 500 from the WSGI server).
+    SQLAlchemy has already discarded that connection; the next request gets a new one."""
+    try:
+        db.session.close()
+    except (OperationalError, InterfaceError, DisconnectionError) as error:
+        log.warning("The database connection was lost at the end of a request: %s", error)
+        db.session.registry.clear()

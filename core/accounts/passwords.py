@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
+
+from ..config import Defaults
 
 
 
 def _hasher() -> PasswordHasher:
     """The app's argon2id hasher, of its ``PASSWORD_HASH_TIME_COST`` and
-    ``PASSWORD_HASH_MEMORY_KIB`` (made once per app)."""
+    ``PASSWORD_HASH_MEMORY_KIB`` (made once per app); outside an app (a script writing accounts
+    straight into a database), the defaults'."""
+    if not has_app_context():
+        return PasswordHasher(time_cost=Defaults.PASSWORD_HASH_TIME_COST,
+                              memory_cost=Defaults.PASSWORD_HASH_MEMORY_KIB)
     hasher = current_app.extensions.get("civique.password_hasher")
     if hasher is None:
         hasher = PasswordHasher(time_cost=int(current_app.config["PASSWORD_HASH_TIME_COST"]),

@@ -130,6 +130,36 @@ def test_a_signed_in_person_is_told_to_try_again_too(tmp_path):
         app_db.engine.dispose()
 
 
+def test_a_connection_lost_at_the_end_of_a_request_leaves_its_answer_whole(
+        app, database_url, tmp_path, monkeypatch):
+    """PostgreSQL restarting just as a page was made: closing the request's session fails on
+    the dead connection; the page is still answered, and the next request gets a new one."""
+    from sqlalchemy.exc import OperationalError
+
+    from core.events import Session
+
+    # A site of its own, each request in its own app context as in production (the ``app``
+    # fixture made the schema and keeps one context for the test's requests).
+    site = create_app({**DEFAULT_TEST_CONFIG, "DATABASE_URL": database_url,
+                       "STORAGE_PATH": str(tmp_path / "storage")})
+    client = site.test_client()
+
+    close = Session.close
+    failures = []
+
+    def fails_once(session):
+        if not failures:
+            failures.append(True)
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to "
+                                                             "administrator command"))
+        close(session)
+
+    monkeypatch.setattr(Session, "close", fails_once)
+    page = client.get("/ideas/")
+    assert page.status_code == 200 and failures
+    assert client.get("/ideas/").status_code == 200
+
+
 def test_healthz_tells_the_database_apart(unreachable):
     response = unreachable(**NO_DATABASE).test_client().get("/healthz")
     assert response.status_code == 503
