@@ -8,8 +8,6 @@ come under its own name.
 from __future__ import annotations
 
 import getpass
-import sys
-import time
 
 import click
 from flask import current_app, g
@@ -145,6 +143,8 @@ def worker_command(once: bool, interval: float):
     from .jobs import worker_round
 
     mode = "RQ on " + current_app.config["REDIS_URL"] if current_app.config.get("REDIS_URL") else "database"
+    # SIGTERM and Ctrl+C stop it between two mails or two jobs, never in the middle of one.
+    heartbeat.handle_stop_signals()
     # Its heartbeat, for /healthz and so that the others take back its work if it dies.
     name = heartbeat.start(current_app._get_current_object())
     click.echo(f"Civique worker {name} started (jobs through {mode}).", err=True)
@@ -160,12 +160,9 @@ def worker_command(once: bool, interval: float):
         except Exception as exc:  # keep going: the database or Redis may come back
             db.session.rollback()
             click.echo(f"worker round failed: {exc}", err=True)
-        if once:
+        if once or heartbeat.stop_asked() or heartbeat.wait_or_stop(interval):
             break
-        try:
-            time.sleep(interval)
-        except KeyboardInterrupt:
-            sys.exit(0)
+    click.echo(f"Civique worker {name} stopped.", err=True)
 
 
 @click.command("reindex")

@@ -9,12 +9,18 @@ long job runs; each round of the worker, finished or failed, is written in ``rou
 - a job or a mail claimed by a worker whose heartbeat stopped (the process was killed, the
   machine lost) is taken back at once by the others (:func:`lapsed_workers`), instead of
   waiting for the claim's own time limit.
+
+A worker asked to stop (SIGTERM, or Ctrl+C's SIGINT) stops where nothing is left half done: the
+signals only say so (:func:`handle_stop_signals`), and the worker looks between two mails,
+between two jobs (:func:`stop_asked`) and while it waits for its next round
+(:func:`wait_or_stop`). Only SIGKILL, or a second signal, cuts a mail or a job short.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 from datetime import datetime, timedelta
@@ -34,6 +40,34 @@ LAPSE_AFTER = timedelta(seconds=30)
 FORGET_AFTER = timedelta(days=7)
 
 _name: str | None = None
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+_stop = threading.Event()
+
+
+def handle_stop_signals() -> None:
+    """Make SIGTERM and SIGINT ask this worker to stop instead of stopping it at once (the
+    worker's command calls it): :func:`stop_asked` and :func:`wait_or_stop` tell. A second
+    signal stops it at once, as SIGKILL would."""
+    def ask_to_stop(signum, frame):
+        if _stop.is_set():
+            raise SystemExit(f"stopped at once by a second {signal.Signals(signum).name}")
+        log.warning("%s: stopping after the mail or the job under way",
+                    signal.Signals(signum).name)
+        _stop.set()
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, ask_to_stop)
+
+
+def stop_asked() -> bool:
+    """Whether this worker was asked to stop (always ``False`` in a web process or a test)."""
+    return _stop.is_set()
+
+
+def wait_or_stop(seconds: float) -> bool:
+    """Wait ``seconds`` for the next round; ``True`` as soon as a stop is asked (or was)."""
+    return _stop.wait(seconds)
 
 
 class WorkerBeat(db.Model):

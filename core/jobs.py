@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, db, utcnow
 from .events import after_commit
-from .heartbeat import forget_silent, round_done, taken_back, worker_name
+from .heartbeat import forget_silent, round_done, stop_asked, taken_back, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,12 @@ def due_job_ids(limit: int = 100, *, undispatched: bool = False) -> list[int]:
 
 def run_due(limit: int = 100) -> int:
     """Run the due jobs here (no Redis); returns how many succeeded."""
-    return sum(run_job(job_id) for job_id in due_job_ids(limit))
+    done = 0
+    for job_id in due_job_ids(limit):
+        if stop_asked():  # the worker is stopping: the other jobs wait for the next one
+            break
+        done += run_job(job_id)
+    return done
 
 
 def recover_stale() -> int:
@@ -309,14 +314,16 @@ def _round() -> dict[str, int]:
 
     forget_silent()
     done = {"mail": deliver_due(), "stale": recover_stale(), "scheduled": run_schedules()}
+    if stop_asked():  # the worker is stopping: the jobs wait for the next one
+        return done
     if current_app.config.get("REDIS_URL"):
-        from rq import SimpleWorker
+        from .rq_burst import BurstWorker
 
         burst_started = utcnow()
         done["dispatched"] = dispatch(due_job_ids(undispatched=True))
         queue = rq_queue()
-        # SimpleWorker runs jobs in this process, inside the app context the CLI pushed.
-        SimpleWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
+        # RQ's worker runs jobs in this process, inside the app context the CLI pushed.
+        BurstWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
         # The burst emptied the queue: a job handed to RQ before it began and still pending was
         # lost with the queue (Redis restarted without its data) or failed and waits for its
         # retry; either way it is handed out again when due (claiming keeps it from running

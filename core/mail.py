@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, db, utcnow
 from .events import after_commit
-from .heartbeat import taken_back, worker_name
+from .heartbeat import stop_asked, taken_back, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -364,16 +364,36 @@ def deliver_due(limit: int = 100) -> int:
     sent = 0
     session = SMTPSession()
     try:
-        while limit > 0:
+        while limit > 0 and not stop_asked():
             claimed = claim_due(min(CLAIM_BATCH, limit))
             if not claimed:
                 break
             limit -= len(claimed)
             for message in claimed:
+                if stop_asked():  # asked to stop: the mails not begun go back to the queue
+                    release_claims()
+                    break
                 sent += deliver(message, session)
     finally:
         session.close()
     return sent
+
+
+def release_claims() -> int:
+    """Give back the mails this worker claimed and has not begun to send (it is stopping);
+    returns how many."""
+    name = worker_name()
+    if name is None:
+        return 0
+    result = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_by == name)
+        .values(status="pending", claimed_by=None, next_attempt_at=utcnow(),
+                attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def send_soon(message: OutboxMessage) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
@@ -13,10 +14,13 @@ from aiosmtpd.controller import Controller
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
         return "250 Message accepted for delivery"
@@ -35,10 +39,11 @@ class SMTPServer:
     again (tests of mail sent while the server was down use this).
     """
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, delay: float = 0.0) -> None:
         self.host = "127.0.0.1"
         self.port = port or free_port()
-        self._collector = _Collector()
+        # ``delay``: seconds before it accepts each mail (a slow server, for tests of a batch).
+        self._collector = _Collector(delay)
         self._controller: Controller | None = None
 
     @property

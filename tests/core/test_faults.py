@@ -8,6 +8,12 @@ instances; these tests hold each one in a single process.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -281,6 +287,41 @@ def test_a_worker_killed_after_the_server_accepted_a_mail_never_sends_it_twice(
     first, second = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))
     assert (first.status, second.status) == ("unsure", "sent")
     assert first.last_error
+
+
+def test_a_worker_told_to_stop_finishes_the_mail_it_is_sending_and_gives_back_the_rest(
+        app, database_url, tmp_path):
+    """SIGTERM (a deployment stopping the service) in the middle of a batch: the worker ends
+    the mail it is handing to the server, gives the others back to the queue and exits; none
+    is unsure, none lost, none sent twice."""
+    from core.testing import SMTPServer
+
+    slow = SMTPServer(delay=0.2).start()
+    try:
+        queue_mails(30)
+        env = {**os.environ, "CIVIQUE_ENV": "development", "CIVIQUE_DATABASE_URL": database_url,
+               "CIVIQUE_INSTANCE_PATH": str(tmp_path / "instance"), "CIVIQUE_MAIL_BACKEND": "smtp",
+               "CIVIQUE_MAIL_SERVER": slow.host, "CIVIQUE_MAIL_PORT": str(slow.port),
+               "CIVIQUE_REDIS_URL": ""}
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "core", "worker",
+                                   "--interval", "1"], env=env, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(slow.messages) < 3 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGTERM)
+        _out, errors = worker.communicate(timeout=30)
+    finally:
+        slow.stop()
+    assert worker.returncode == 0, errors
+    assert "stopped" in errors
+    db.session.expire_all()
+    states = Counter(db.session.scalars(db.select(OutboxMessage.status)))
+    received = message_ids(slow)
+    assert len(received) == len(set(received)) == states["sent"]
+    assert 3 <= states["sent"] < 30, "stopped in the middle of the batch"
+    assert set(states) == {"sent", "pending"}
+    given_back = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.status == "pending"))
+    assert {(m.claimed_by, m.attempts) for m in given_back} == {(None, 0)}
 
 
 def test_the_request_and_the_worker_never_both_send_a_mail(app, smtp, as_worker):
