@@ -56,8 +56,12 @@ demo: $(VENV)/.installed compile-translations
 		$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 # The whole suite: SQLite always; PostgreSQL too when CIVIQUE_TEST_POSTGRESQL_URL is set
-# (.ci/run sets it), both legs at once (one per core; each leg's output printed whole when it
-# ends). Browser tests run when a Chromium is found (required when CI=true).
+# (.ci/run sets it), both legs at once (each leg's output printed whole when it ends). Browser
+# tests run when a Chromium is found (required when CI=true). The browser's walk of every page
+# (tests/e2e/test_every_page.py: reflow, CSP, axe-core, two thirds of the suite's time) does not
+# depend on the database: it runs on the SQLite leg only, spread over SQLITE_WORKERS processes
+# (pytest-xdist), while the PostgreSQL leg walks every page through the test client
+# (tests/core/test_every_page_answers.py, on both legs).
 test: $(VENV)/.installed compile-translations $(AXE)
 	@chromium="$${CIVIQUE_CHROMIUM:-$$(command -v /usr/bin/chromium chromium chromium-browser 2>/dev/null | head -n 1)}"; \
 	if [ -z "$$chromium" ] || [ ! -x "$$chromium" ]; then \
@@ -72,13 +76,18 @@ test: $(VENV)/.installed compile-translations $(AXE)
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 	fi
 
+# Test processes of each leg (pytest -n; 0: the leg runs in one process; 4 at most).
+SQLITE_WORKERS ?= 2
+POSTGRESQL_WORKERS ?= 0
+
 test-sqlite: $(VENV)/.installed
 	@echo "=== Test suite on SQLite ==="
-	CIVIQUE_TEST_DATABASE=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+	CIVIQUE_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n $(SQLITE_WORKERS) $(PYTEST_ARGS)
 
 test-postgresql: $(VENV)/.installed
 	@echo "=== Test suite on PostgreSQL ==="
-	CIVIQUE_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
+	CIVIQUE_TEST_DATABASE=postgresql $(BIN)/python -m pytest -n $(POSTGRESQL_WORKERS) \
+		--ignore=tests/e2e/test_every_page.py $(PYTEST_ARGS)
 
 # Extract the strings and update the catalogs: the core's (translations/) and each built-in
 # plugin's own (plugins/<name>/translations/). English is filled from the English source strings;

@@ -26,6 +26,7 @@ import warnings
 import pytest
 from flask import g, request_started
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from core.config import as_list
 
@@ -126,18 +127,38 @@ def add_places(neighbourhoods: dict[str, str] | None = None,
     return rows
 
 
+# Test processes a leg of the suite may run at once (pytest-xdist's ``-n``), each with its own
+# database and its own Redis database number.
+MAX_TEST_WORKERS = 4
+
+
+def test_worker() -> tuple[int, int]:
+    """``(index, count)`` of this test process among pytest-xdist's workers (``(0, 1)`` when
+    the suite runs in one process)."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    index = int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+    if count > MAX_TEST_WORKERS:
+        pytest.exit(f"at most {MAX_TEST_WORKERS} test processes a leg (pytest -n)", 2)
+    return index, count
+
+
 def redis_url_for_tests(what: str) -> str:
     """The Redis of the tests (``CIVIQUE_TEST_REDIS_URL``) for tests of ``what`` kept in Redis.
 
-    Without that variable the test is skipped, loudly; when ``CI=true`` it fails instead. The
-    PostgreSQL leg of the suite uses the next Redis database number (15 -> 0), so that the two
-    legs of ``make test`` can run at the same time without emptying each other's.
+    Without that variable the test is skipped, loudly; when ``CI=true`` it fails instead. Each
+    test process has its own Redis database number, from the one given: the SQLite leg's
+    processes the next ones (15, 0, 1, 2), the PostgreSQL leg's the four after (3, 4, 5, 6), so
+    that the legs of ``make test`` and their processes run at the same time without emptying
+    each other's.
     """
     url = os.environ.get("CIVIQUE_TEST_REDIS_URL")
-    if url and database_kind() == "postgresql":
+    if url:
         base, _slash, number = url.rpartition("/")
         if number.isdigit():
-            url = f"{base}/{(int(number) + 1) % 16}"
+            index, _count = test_worker()
+            leg = MAX_TEST_WORKERS if database_kind() == "postgresql" else 0
+            url = f"{base}/{(int(number) + leg + index) % 16}"
     if not url:
         message = (
             f"CIVIQUE_TEST_REDIS_URL is not set: {what} stored in Redis are NOT TESTED. "
@@ -155,27 +176,42 @@ def database_kind() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     """The database of this test run: a SQLite file, or the PostgreSQL database given.
 
     A PostgreSQL test database is emptied (schema ``public`` dropped) when the run starts, so
-    that each run starts from the current models whatever an earlier run left there.
+    that each run starts from the current models whatever an earlier run left there. When the
+    suite runs in several processes (``pytest -n``), each process has a database of its own,
+    created beside the one given (``<name>_w0``, ``<name>_w1``...) and dropped at its end.
     """
-    if database_kind() == "postgresql":
-        url = os.environ.get("CIVIQUE_TEST_POSTGRESQL_URL")
-        if not url:
-            pytest.exit("CIVIQUE_TEST_DATABASE=postgresql needs CIVIQUE_TEST_POSTGRESQL_URL", 2)
-        from sqlalchemy import create_engine
+    if database_kind() != "postgresql":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("database") / "civique-tests.sqlite3")
+        return
+    url = os.environ.get("CIVIQUE_TEST_POSTGRESQL_URL")
+    if not url:
+        pytest.exit("CIVIQUE_TEST_DATABASE=postgresql needs CIVIQUE_TEST_POSTGRESQL_URL", 2)
+    from sqlalchemy import create_engine
 
-        from core.config import normalise_database_url
+    from core.config import normalise_database_url
 
-        engine = create_engine(normalise_database_url(url))
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("database") / "civique-tests.sqlite3")
+    index, count = test_worker()
+    own = None
+    if count > 1:
+        given = make_url(normalise_database_url(url))
+        own = f"{given.database}_w{index}"
+        with create_engine(given, isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+        url = given.set(database=own).render_as_string(hide_password=False)
+    engine = create_engine(normalise_database_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    yield url
+    if own is not None:
+        with create_engine(given, isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,8 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 # Links that are no pages to look at: they download a file, write something when followed (a
 # notification marked read, an address confirmed), or leave the site.
@@ -89,17 +90,75 @@ def same_site_links(page, base_url: str) -> list[str]:
 def walk(page, base_url: str, start: str = "/", limit: int = 200, samples: int = SAMPLES) -> list[str]:
     """Every page reachable from ``start`` by following links (``samples`` of each kind), in the
     order they are found; ``page`` is a browser tab already signed in as needed."""
+
+    def links_of(path: str) -> list[str] | None:
+        response = page.goto(base_url + path)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            return None
+        return same_site_links(page, base_url)
+
+    return _follow_links(links_of, start, limit, samples)
+
+
+def walk_answers(client, start: str = "/", limit: int = 200,
+                 samples: int = SAMPLES) -> tuple[list[str], list[str]]:
+    """The same walk as :func:`walk` through a Flask test ``client`` (no browser): the pages
+    found, and the links that answered a server error (``/path: 500``)."""
+    errors: list[str] = []
+
+    def links_of(path: str) -> list[str] | None:
+        response = client.get(path)
+        if response.status_code >= 500:
+            errors.append(f"{path}: {response.status_code}")
+        if response.status_code != 200 or response.mimetype != "text/html":
+            return None
+        parser = _Links()
+        parser.feed(response.get_data(as_text=True))
+        paths = []
+        for href in parser.hrefs:
+            parts = urlsplit(urljoin(f"http://{_HOST}{path}", urldefrag(href)[0]))
+            if parts.scheme not in ("http", "https") or parts.hostname not in (_HOST, "localhost"):
+                continue
+            link = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not SKIPPED.search(parts.path) and link not in paths:
+                paths.append(link)
+        return paths
+
+    return _follow_links(links_of, start, limit, samples), errors
+
+
+# The host the test client answers as (``SERVER_NAME`` of core.testing).
+_HOST = "civique.test"
+
+
+class _Links(HTMLParser):
+    """The ``href`` of every ``<a>`` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def _follow_links(links_of, start: str, limit: int, samples: int) -> list[str]:
+    """Breadth first from ``start``: ``links_of(path)`` opens a page and gives its links (None
+    when it is no HTML page to walk on); at most ``samples`` pages of each kind."""
     seen_kinds: dict[str, int] = {}
     found: list[str] = []
     queue = deque([start])
     queued = {start}
     while queue and len(found) < limit:
         path = queue.popleft()
-        response = page.goto(base_url + path)
-        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+        links = links_of(path)
+        if links is None:
             continue
         found.append(path)
-        for link in same_site_links(page, base_url):
+        for link in links:
             kind = kind_of(link)
             if link in queued or seen_kinds.get(kind, 0) >= samples:
                 continue

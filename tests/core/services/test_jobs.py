@@ -1,6 +1,5 @@
 """Background jobs: durable, retried with backoff, run once; shared through RQ with Redis."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from core.database import db, utcnow
 from core.hookspecs import hookimpl
 from core.jobs import Job, Schedule, enqueue, run_due, run_job, run_schedules, worker_round
+from core.testing import redis_url_for_tests
 
 
 class Counter:
@@ -104,11 +104,7 @@ def test_a_schedule_queues_its_job_once_per_period(app, counter):
 
 @pytest.fixture
 def redis_url():
-    url = os.environ.get("CIVIQUE_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CIVIQUE_TEST_REDIS_URL is required in CI")
-        pytest.skip("RQ tests SKIPPED: set CIVIQUE_TEST_REDIS_URL (bash .ci/run does)")
+    url = redis_url_for_tests("RQ jobs")
     from redis import Redis
 
     Redis.from_url(url).flushdb()
