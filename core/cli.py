@@ -143,25 +143,25 @@ def worker_command(once: bool, interval: float):
     from .jobs import worker_round
 
     mode = "RQ on " + current_app.config["REDIS_URL"] if current_app.config.get("REDIS_URL") else "database"
-    # SIGTERM and Ctrl+C stop it between two mails or two jobs, never in the middle of one.
-    heartbeat.handle_stop_signals()
     # Its heartbeat, for /healthz and so that the others take back its work if it dies.
     name = heartbeat.start(current_app._get_current_object())
     click.echo(f"Civique worker {name} started (jobs through {mode}).", err=True)
-    # Jobs build links (notifications, mails): give them the site's public address as a request
-    # would, since a worker has no request of its own.
-    while True:
-        try:
-            with background_context():
-                done = worker_round()
-            if any(done.values()):
-                summary = ", ".join(f"{kind}: {count}" for kind, count in done.items() if count)
-                click.echo(f"{utcnow().isoformat(timespec='seconds')} {summary}", err=True)
-        except Exception as exc:  # keep going: the database or Redis may come back
-            db.session.rollback()
-            click.echo(f"worker round failed: {exc}", err=True)
-        if once or heartbeat.stop_asked() or heartbeat.wait_or_stop(interval):
-            break
+    # SIGTERM and Ctrl+C stop it between two mails or two jobs, never in the middle of one.
+    with heartbeat.stopping_gracefully():
+        while True:
+            try:
+                # Jobs build links (notifications, mails): give them the site's public address
+                # as a request would, since a worker has no request of its own.
+                with background_context():
+                    done = worker_round()
+                if any(done.values()):
+                    summary = ", ".join(f"{kind}: {count}" for kind, count in done.items() if count)
+                    click.echo(f"{utcnow().isoformat(timespec='seconds')} {summary}", err=True)
+            except Exception as exc:  # keep going: the database or Redis may come back
+                db.session.rollback()
+                click.echo(f"worker round failed: {exc}", err=True)
+            if once or heartbeat.stop_asked() or heartbeat.wait_or_stop(interval):
+                break
     click.echo(f"Civique worker {name} stopped.", err=True)
 
 

@@ -62,4 +62,8 @@ def close_session(exception=None) -> None:
         db.session.close()
     except (OperationalError, InterfaceError, DisconnectionError) as error:
         log.warning("The database connection was lost at the end of a request: %s", error)
+        try:
+            db.session().invalidate()  # its connections are not given back to the pool
+        except (OperationalError, InterfaceError, DisconnectionError):
+            pass
         db.session.registry.clear()

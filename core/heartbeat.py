@@ -11,7 +11,7 @@ long job runs; each round of the worker, finished or failed, is written in ``rou
   waiting for the claim's own time limit.
 
 A worker asked to stop (SIGTERM, or Ctrl+C's SIGINT) stops where nothing is left half done: the
-signals only say so (:func:`handle_stop_signals`), and the worker looks between two mails,
+signals only say so (:func:`stopping_gracefully`), and the worker looks between two mails,
 between two jobs (:func:`stop_asked`) and while it waits for its next round
 (:func:`wait_or_stop`). Only SIGKILL, or a second signal, cuts a mail or a job short.
 """
@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import socket
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,32 +46,47 @@ FORGET_AFTER = timedelta(days=7)
 _name: str | None = None
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-_stop = threading.Event()
+# Set by the signal handler (a plain flag: a lock taken in a handler could be the one the
+# interrupted code holds).
+_stop_asked = False
 
 
-def handle_stop_signals() -> None:
-    """Make SIGTERM and SIGINT ask this worker to stop instead of stopping it at once (the
-    worker's command calls it): :func:`stop_asked` and :func:`wait_or_stop` tell. A second
-    signal stops it at once, as SIGKILL would."""
+@contextmanager
+def stopping_gracefully() -> Iterator[None]:
+    """While in this block, SIGTERM and SIGINT ask this worker to stop instead of stopping it
+    at once (the worker's command runs in it): :func:`stop_asked` and :func:`wait_or_stop`
+    tell. A second signal stops it at once, as if the block were not there. The handlers in
+    place before are put back when the block ends."""
+    global _stop_asked
+
     def ask_to_stop(signum, frame):
-        if _stop.is_set():
-            raise SystemExit(f"stopped at once by a second {signal.Signals(signum).name}")
-        log.warning("%s: stopping after the mail or the job under way",
-                    signal.Signals(signum).name)
-        _stop.set()
+        global _stop_asked
+        if _stop_asked:  # a second signal: stop now, the way the signal stops a process
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+            return
+        _stop_asked = True
 
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, ask_to_stop)
+    previous = {signum: signal.signal(signum, ask_to_stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        _stop_asked = False
 
 
 def stop_asked() -> bool:
     """Whether this worker was asked to stop (always ``False`` in a web process or a test)."""
-    return _stop.is_set()
+    return _stop_asked
 
 
 def wait_or_stop(seconds: float) -> bool:
     """Wait ``seconds`` for the next round; ``True`` as soon as a stop is asked (or was)."""
-    return _stop.wait(seconds)
+    deadline = time.monotonic() + seconds
+    while not _stop_asked and time.monotonic() < deadline:
+        time.sleep(min(0.2, max(deadline - time.monotonic(), 0)))
+    return _stop_asked
 
 
 class WorkerBeat(db.Model):
@@ -83,15 +102,17 @@ class WorkerBeat(db.Model):
 
 
 def worker_name() -> str | None:
-    """This process's name as a worker (``host:pid``), or ``None`` if it is not a worker (a
+    """This process's name as a worker (``host:pid:random``), or ``None`` if it is not a worker (a
     web request that sends its first mails itself, a command)."""
     return _name
 
 
 def start(app) -> str:
-    """Make this process a worker: its row, then a thread renewing its heartbeat."""
+    """Make this process a worker: its row, then a thread renewing its heartbeat; returns its
+    name (``host:pid:random``)."""
     global _name
-    _name = f"{socket.gethostname()}:{os.getpid()}"[:200]
+    # The machine and the process, and a few random letters: two containers may share both.
+    _name = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:200]
     with app.app_context():
         try:
             beat()

@@ -123,20 +123,52 @@ def readable(email: EmailMessage) -> str:
     return f"{headers}\n\n{body.get_content() if body is not None else ''}"
 
 
+class DeliveryUnknown(Exception):
+    """The connection broke (or timed out) after the mail itself began to go: whether the
+    server accepted it cannot be known."""
+
+
+class _NotesData:
+    """smtplib's client, noting when the message itself begins to go (the DATA command)."""
+
+    data_began = False
+
+    def data(self, msg):
+        self.data_began = True
+        return super().data(msg)
+
+
+class _SMTP(_NotesData, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_NotesData, smtplib.SMTP_SSL):
+    pass
+
+
 class SMTPSession:
     """One connection to the mail server, opened when first needed and kept for a batch (a
     worker's round sends its mails over one connection, not one connection each)."""
 
     def __init__(self) -> None:
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: _SMTP | _SMTPSSL | None = None
 
     def send(self, email: EmailMessage) -> None:
+        """Hand ``email`` over; raises smtplib's errors when the server refused it or the
+        connection failed before the mail began to go, :class:`DeliveryUnknown` after."""
         if self._smtp is None:
             self._smtp = _connect()
+        self._smtp.data_began = False
         try:
             self._smtp.send_message(email)
-        except (smtplib.SMTPException, OSError):
-            self.close()  # a session that failed is not used again
+        except smtplib.SMTPResponseException:
+            self.close()  # the server answered (a refusal): a session that failed is not reused
+            raise
+        except (smtplib.SMTPException, OSError) as exc:
+            began = self._smtp.data_began
+            self.close()
+            if began:
+                raise DeliveryUnknown(f"{type(exc).__name__}: {exc}") from exc
             raise
 
     def close(self) -> None:
@@ -148,13 +180,13 @@ class SMTPSession:
             self._smtp = None
 
 
-def _connect() -> smtplib.SMTP:
+def _connect() -> _SMTP | _SMTPSSL:
     config = current_app.config
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     if config.get("MAIL_USE_SSL"):
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+        smtp = _SMTPSSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        smtp = _SMTP(host, port, timeout=timeout)
     try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls(context=ssl.create_default_context())
@@ -212,12 +244,13 @@ def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
     ``sent`` the moment the server accepted it. A sender killed in between leaves it
     ``handing``: whether the server had accepted it cannot be known, so it becomes ``unsure``
     (:func:`recover_interrupted`) and is never sent twice by itself; a message still
-    ``sending`` had not left and is simply sent again. A refusal or a broken connection is
-    retried later.
+    ``sending`` had not left and is simply sent again. A connection broken while the mail was
+    going makes it ``unsure`` at once; a refusal, or a connection broken before, is retried
+    later. A sender whose claim was taken back meanwhile (taken for dead) leaves the message
+    to the sender that took it.
     """
     def delivered() -> None:
-        _record_sent(message.id)
-        message.status = "sent"
+        _record_sent(message_id)
 
     try:
         email = build_email(message)
@@ -228,32 +261,48 @@ def deliver(message: OutboxMessage, session: SMTPSession | None = None) -> bool:
         log.exception("Mail %s cannot be built; given up", message.id)
         db.session.commit()
         return False
-    _mark_handing(message)
+    message_id, attempts, claimer = message.id, message.attempts, worker_name()
+    if not _settle(message_id, claimer, "sending", status="handing"):
+        log.warning("Mail %s was taken back from this sender; left to the one that took it",
+                    message_id)
+        return False
     try:
         _transport(email, delivered, session)
+    except DeliveryUnknown as exc:
+        _settle(message_id, claimer, "handing", status="unsure", claimed_by=None,
+                last_error=f"The connection broke while the mail was going: {exc}"[:2000])
+        log.warning("Mail %s may or may not have been sent (%s); not sent again by itself",
+                    message_id, exc)
+        return False
     except (smtplib.SMTPException, OSError) as exc:
-        message.status = "pending"
-        message.claimed_by = None
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
-            log.error("Giving up mail %s to %s: %s", message.id, message.to_address, exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if attempts >= MAX_ATTEMPTS:
+            _settle(message_id, claimer, "handing", status="failed", claimed_by=None,
+                    last_error=error)
+            log.error("Giving up mail %s to %s: %s", message_id, message.to_address, exc)
         else:
-            delay = BACKOFF_MINUTES[min(message.attempts - 1, len(BACKOFF_MINUTES) - 1)]
-            message.next_attempt_at = utcnow() + timedelta(minutes=delay)
-            log.warning("Mail %s not sent (attempt %s): %s", message.id, message.attempts, exc)
-        db.session.commit()
+            delay = BACKOFF_MINUTES[min(attempts - 1, len(BACKOFF_MINUTES) - 1)]
+            _settle(message_id, claimer, "handing", status="pending", claimed_by=None,
+                    last_error=error, next_attempt_at=utcnow() + timedelta(minutes=delay))
+            log.warning("Mail %s not sent (attempt %s): %s", message_id, attempts, exc)
         return False
     return True
 
 
-def _mark_handing(message: OutboxMessage) -> None:
-    """Record, before the mail server sees it, that ``message`` is being handed to it (on
-    PostgreSQL without waiting for the disk, as :func:`_record_sent`)."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    message.status = "handing"
+def _settle(message_id: int, claimer: str | None, state: str, **values) -> bool:
+    """Move a message this sender holds (``state``, claimed by ``claimer``) on, committed;
+    ``False`` when it no longer holds it (its claim was taken back). The move to ``handing``,
+    made before the server sees the mail, waits for the disk: losing it would send the mail
+    twice."""
+    result = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == state,
+               OutboxMessage.claimed_by.is_not_distinct_from(claimer))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+    return result.rowcount == 1
 
 
 # Recording that a mail was sent is retried this many times, half a second apart (a minute),

@@ -324,6 +324,61 @@ def test_a_worker_told_to_stop_finishes_the_mail_it_is_sending_and_gives_back_th
     assert {(m.claimed_by, m.attempts) for m in given_back} == {(None, 0)}
 
 
+def test_a_connection_lost_while_the_mail_goes_leaves_it_unsure_and_a_refusal_retried(
+        app, smtp, as_worker, monkeypatch):
+    """The server's answer to the mail never comes (the connection breaks, or times out): it
+    may have accepted it, so it is unsure, not sent again. A refusal is an answer: retried."""
+    import smtplib
+
+    from core import mail
+
+    as_worker("machine-a:101")
+    lost, refused, fine = queue_mails(3)
+    smtp.messages.clear()
+    real_data = mail._SMTP.data
+    calls = []
+
+    def data(self, msg):
+        calls.append(msg)
+        if len(calls) == 1:  # accepted, then the answer is lost
+            real_data(self, msg)
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        if len(calls) == 2:
+            raise smtplib.SMTPDataError(451, b"Try again later")
+        return real_data(self, msg)
+
+    monkeypatch.setattr(mail._SMTP, "data", data)
+    assert deliver_due() == 1
+    db.session.expire_all()
+    assert (lost.status, refused.status, fine.status) == ("unsure", "pending", "sent")
+    assert "connection broke" in lost.last_error and refused.attempts == 1
+    assert len(message_ids(smtp)) == 2
+
+
+def test_a_sender_taken_for_dead_sends_nothing_it_no_longer_holds(app, smtp, as_worker):
+    """A worker so slow that its heartbeat lapsed (the database away for long): another one
+    took its mails back and sent them; the slow one, going on, sends none of them again."""
+    from core.mail import claim_due, deliver
+
+    as_worker("machine-a:101")
+    queue_mails(2)
+    smtp.messages.clear()
+    held = claim_due()
+    killed_worker_dies("machine-a:101")
+    as_worker("machine-b:202")
+    from core.mail import recover_interrupted
+
+    recover_interrupted()
+    taken = claim_due()  # the other worker holds them now, and has not sent them yet
+    as_worker("machine-a:101")  # the slow one comes back and goes on through its batch
+    assert [deliver(message) for message in held] == [False, False]
+    assert smtp.messages == []
+    as_worker("machine-b:202")
+    assert [deliver(message) for message in taken] == [True, True]
+    ids = message_ids(smtp)
+    assert len(ids) == len(set(ids)) == 2
+
+
 def test_the_request_and_the_worker_never_both_send_a_mail(app, smtp, as_worker):
     """The mail a request queued is claimed before it is sent: the worker, passing at the
     same moment, skips it."""

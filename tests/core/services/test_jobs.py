@@ -145,3 +145,27 @@ def test_with_redis_a_job_is_handed_to_rq_once_committed_and_never_when_rolled_b
     assert rq_queue().count == 1
     worker_round()
     assert counter.runs == ["committed"]
+
+
+@pytest.mark.parametrize("through", ["database", "rq"])
+def test_a_worker_asked_to_stop_ends_the_job_under_way_and_leaves_the_others(
+        app, counter, monkeypatch, through, request):
+    """SIGTERM during a job (core.heartbeat.stopping_gracefully): that job ends, the next ones
+    wait for the next worker, whether the jobs go through the database or through RQ."""
+    from core import heartbeat
+
+    if through == "rq":
+        app.config["REDIS_URL"] = request.getfixturevalue("redis_url")
+    real_count = counter.count
+
+    def count_then_asked_to_stop(label):
+        real_count(label)
+        monkeypatch.setattr(heartbeat, "_stop_asked", True)
+
+    monkeypatch.setattr(counter, "count", count_then_asked_to_stop)
+    jobs = [enqueue("counter.count", label=f"job {n}") for n in range(3)]
+    db.session.commit()
+    worker_round()
+    assert len(counter.runs) == 1
+    statuses = sorted(db.session.get(Job, job.id).status for job in jobs)
+    assert statuses == ["done", "pending", "pending"]
