@@ -180,7 +180,7 @@ class Response(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    consultation: Mapped[Consultation] = relationship(lazy="joined")
+    consultation: Mapped[Consultation] = relationship()
     values: Mapped[list[AnswerValue]] = relationship(
         back_populates="response", lazy="selectin", cascade="all, delete-orphan",
         passive_deletes=True, order_by="AnswerValue.id",
@@ -231,7 +231,7 @@ class Proposal(ContentMixin, db.Model):
     outcome: Mapped[str | None] = mapped_column(String(20))
     outcome_reason: Mapped[str] = mapped_column(Text, default="")
 
-    consultation: Mapped[Consultation] = relationship(lazy="joined")
+    consultation: Mapped[Consultation] = relationship()
 
     def allows(self, user, action: str) -> bool:
         """``view``: whoever may view its consultation, unless moderators hid it (then the
