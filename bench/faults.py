@@ -195,28 +195,29 @@ class MailSink:
 
 
 class Uploads:
-    """The uploads folder: a small tmpfs (as root) that the drill fills or makes read-only."""
+    """The uploads folder: a tmpfs (as root) that the drill fills or makes read-only; 512 MB,
+    so that the photos of a run's ideas (about 40 MB) never fill it before the drill does."""
 
     def __init__(self, root: Path):
         self.path = root / "uploads"
         self.path.mkdir()
         self.mounted = False
         if as_root():
-            result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(self.path)],
+            result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", str(self.path)],
                                     capture_output=True, text=True)
             self.mounted = result.returncode == 0
 
     def fill(self) -> None:
         if not self.mounted:
             raise RuntimeError("filling the uploads folder needs a tmpfs (run the drill as root)")
-        with open(self.path / "filler", "wb") as filler:
-            chunk = b"\0" * (1024 * 1024)
-            try:
+        chunk = b"\0" * (1024 * 1024)
+        try:
+            with open(self.path / "filler", "wb") as filler:
                 while True:
                     filler.write(chunk)
                     filler.flush()
-            except OSError:  # full: what the drill wanted
-                pass
+        except OSError:  # full: what the drill wanted
+            pass
 
     def free(self) -> None:
         (self.path / "filler").unlink(missing_ok=True)
