@@ -388,7 +388,9 @@ def test_the_request_and_the_worker_never_both_send_a_mail(app, smtp, as_worker)
     claimed_by_request = claim(message.id)
     as_worker("machine-a:101")
     assert deliver_due() == 0
+    as_worker(None)  # back in the request (a web process)
     assert deliver(claimed_by_request)
+    as_worker("machine-a:101")
     assert deliver_due() == 0
     assert len(smtp.messages) == 1
 
