@@ -306,14 +306,15 @@ def _settle(message_id: int, claimer: str | None, state: str, **values) -> bool:
 
 
 # Recording that a mail was sent is retried this many times, half a second apart (a minute),
-# while the database does not answer (restarting): giving up would send the mail again later.
+# while the database does not answer (restarting): giving up leaves the mail ``handing``, to be
+# found ``unsure`` though it was sent.
 RECORD_ATTEMPTS = 120
 
 
 def _record_sent(message_id: int) -> None:
-    """Mark a message sent, at once. On PostgreSQL the commit does not wait for the disk: the
-    window where a killed sender forgets a mail it sent is one round trip on the connection (a
-    crash of PostgreSQL itself, not a restart, could lose the mark: the mail would go again)."""
+    """Mark a message sent, at once. On PostgreSQL the commit does not wait for the disk: a
+    crash of PostgreSQL itself (not a restart) could lose this mark, and the mail, back to its
+    ``handing`` mark (which waited for the disk), would be found ``unsure``, never sent again."""
     for attempt in range(1, RECORD_ATTEMPTS + 1):
         try:
             if db.engine.dialect.name == "postgresql":
