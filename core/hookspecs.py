@@ -82,7 +82,9 @@ def home_blocks(user):
     """Called when the home page is rendered.
 
     Receives the current ``user``. Returns a list of :class:`core.declarations.HomeBlock`
-    (rendered HTML and an order), or ``None``.
+    (rendered HTML and an order), or ``None``. The home page is shared by every reader
+    (:func:`core.pagecache.kept_for_readers`): it is rendered as for a visitor, so what a block
+    shows of the reader's own goes in a part (``own_part``, :mod:`core.pageparts`).
     """
 
 

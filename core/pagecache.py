@@ -28,8 +28,17 @@ How fresh
     A kept page is at most ``PAGE_CACHE_SECONDS`` old. A change that removes or hides something
     (a moderation decision, a workflow move, a deleted file, an edited comment, an erased
     account, a saved setting) calls :func:`expire_visitor_pages` before it commits: once it
-    commits, every kept page is dropped (through the after-commit service, :mod:`core.events`). Signed-in people never get a kept page, so what they do
-    they see at once.
+    commits, every kept page is dropped (through the after-commit service, :mod:`core.events`).
+
+Signed-in readers
+    A view marked with :func:`kept_for_readers` instead is kept in the same way and served to
+    signed-in people too: the kept page is the visitor's, with the parts that are each reader's
+    own (their account in the header, their support, what they may do) filled in for them
+    (:mod:`core.pageparts`). When nobody has kept the page yet, it is rendered as for a visitor
+    (a request of its own, without the reader's cookies) and kept, then filled in. What a person
+    does, they see at once: a page kept before their last change (any ``POST`` they sent that
+    succeeded, noted in their session) is rendered again for everyone. A reader with a message
+    waiting (``flash``) gets the page rendered for them, as before.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from dataclasses import dataclass
 from flask import current_app, g, request, session
 from flask.globals import request_ctx
 
+from . import pageparts
 from .events import after_commit
 
 log = logging.getLogger(__name__)
@@ -54,7 +64,13 @@ EXTENSION = "civique.pagecache"
 HEADER = "X-Civique-Cache"
 # Session keys that rendering a page may write without making it personal: the form token and
 # Flask-Login's bookkeeping of anonymous sessions. The language is part of the key.
-BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang"})
+BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang", "wrote_at"})
+# The session's note of the reader's last change (a Unix time): pages kept before it are not theirs.
+WROTE_AT = "wrote_at"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# In the environ of the request that renders a page again for visitors: the kept copy, older
+# than what a reader changed, is not the answer.
+RENDER_AGAIN = "civique.pagecache.render_again"
 # How long the store (Redis) is left alone after it failed to answer.
 PAUSE_SECONDS = 30
 
@@ -66,6 +82,18 @@ def visitor_cache(view):
     aside): reading pages, not forms that remember what someone typed.
     """
     view.visitor_cache = True
+    return view
+
+
+def kept_for_readers(view):
+    """Mark a view whose page is kept for visitors and shared with signed-in readers, whose own
+    parts are filled in for each of them (:mod:`core.pageparts`).
+
+    Everything of the reader's own on such a page must be in a part: the rest is what a visitor
+    sees (``tests/core/test_shared_pages.py`` checks it for the core's and plugins' pages).
+    """
+    view.visitor_cache = True
+    view.reader_cache = True
     return view
 
 
@@ -93,22 +121,39 @@ def expire_kept_pages() -> None:
 
 @dataclass
 class Kept:
-    """A kept page: the generation it belongs to, its content type and its body."""
+    """A kept page: the generation it belongs to, when it was rendered, its content type and its
+    body. A page shared with readers (``parts`` is not ``None``) holds the parts' markers in
+    ``body`` and, in ``visitor_body``, the page as visitors get it (parts filled in for them)."""
 
     generation: int
     content_type: str
     body: bytes
+    rendered_at: float = 0.0
+    parts: list | None = None
+    visitor_body: bytes = b""
+
+    @property
+    def for_visitors(self) -> bytes:
+        return self.body if self.parts is None else self.visitor_body
 
     def dump(self) -> bytes:
-        return f"{self.generation}\n{self.content_type}\n".encode() + self.body
+        parts = "-" if self.parts is None else pageparts.dumps(self.parts)
+        head = f"{self.generation}\n{self.rendered_at!r}\n{self.content_type}\n{len(self.body)}\n{parts}\n"
+        return head.encode() + self.body + self.visitor_body
 
     @classmethod
     def load(cls, raw: bytes) -> Kept | None:
         try:
-            generation, content_type, body = raw.split(b"\n", 2)
-            return cls(int(generation), content_type.decode(), body)
+            generation, rendered_at, content_type, length, parts, bodies = raw.split(b"\n", 5)
+            length = int(length)
+            return cls(int(generation), content_type.decode(), bodies[:length], float(rendered_at),
+                       None if parts == b"-" else pageparts.loads(parts.decode()), bodies[length:])
         except ValueError:
             return None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.visitor_body)
 
 
 class MemoryStore:
@@ -149,7 +194,7 @@ class MemoryStore:
             return generation, kept
 
     def keep(self, key: str, kept: Kept, seconds: int, now: float) -> None:
-        size = len(kept.body)
+        size = kept.size
         if size > self.max_bytes:
             return
         with self._lock:
@@ -172,7 +217,7 @@ class MemoryStore:
     def _drop(self, key: str) -> None:
         found = self._pages.pop(key, None)
         if found is not None:
-            self._bytes -= len(found[1].body)
+            self._bytes -= found[1].size
 
 
 class RedisStore:
@@ -204,6 +249,19 @@ class RedisStore:
         self.redis.incr(self.generation_key)
 
 
+class BoundedExpiries(dict):
+    """Keys and until when they hold, at most ``limit`` of them (all forgotten beyond)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key, until) -> None:
+        if len(self) >= self.limit:
+            self.clear()
+        super().__setitem__(key, until)
+
+
 class PageCache:
     """The app's kept pages (``app.extensions["civique.pagecache"]``)."""
 
@@ -219,6 +277,9 @@ class PageCache:
             "civique:pages:" + hmac.new(secret, b"civique.pagecache.prefix", hashlib.sha256).hexdigest()[:16]
         )
         self.paused_until = 0.0
+        # Pages of readers' views that could not be kept for visitors (key -> until when): the
+        # readers get them rendered for themselves meanwhile. Each worker's own.
+        self.unkeepable = BoundedExpiries(10_000)
         if app.config.get("REDIS_URL"):
             self.store = RedisStore(app.config["REDIS_URL"], prefix)
         else:
@@ -259,11 +320,9 @@ def _is_plain_visitor() -> bool:
     return not request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
 
 
-def _key() -> str:
-    from .i18n import visitor_locale
-
+def _key(locale: str) -> str:
     path = request.full_path if request.query_string else request.path
-    text = f"{request.host}\n{visitor_locale()}\n{path}"
+    text = f"{request.host}\n{locale}\n{path}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -278,38 +337,103 @@ def serve_kept_page():
     if cache is None or request.method not in ("GET", "HEAD"):
         return None
     view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "visitor_cache", False) or not _is_plain_visitor():
+    if not getattr(view, "visitor_cache", False):
         return None
-    key = _key()
+    if not _is_plain_visitor():
+        return _serve_shared_page(cache) if getattr(view, "reader_cache", False) else None
+    from .i18n import visitor_locale
+
+    key = _key(visitor_locale())
     try:
         generation, kept = cache.store.lookup(key, _now())
     except Exception:
         cache.failed("read the kept pages")
         return None
-    if kept is None:
+    if kept is None or request.environ.get(RENDER_AGAIN):
         # Rendered for a session holding something of the visitor's own, the page may show it:
         # it is not kept (such a visitor is still served the pages kept from others).
         if not _personal_session(cache):
-            g.page_cache_pending = (key, generation)
+            g.page_cache_pending = (key, generation, _now())
+            if getattr(view, "reader_cache", False):
+                pageparts.begin_shared_render()
         return None
+    return _kept_response(cache, kept, kept.for_visitors, "hit")
+
+
+def _kept_response(cache: PageCache, kept: Kept, body: bytes, header: str):
     from flask_wtf.csrf import generate_csrf
 
-    body = kept.body
     if cache.placeholder in body:
         body = body.replace(cache.placeholder, generate_csrf().encode())
     response = current_app.response_class(body, content_type=kept.content_type)
-    response.headers[HEADER] = "hit"
+    response.headers[HEADER] = header
     return response
 
 
+def _serve_shared_page(cache: PageCache):
+    """A signed-in reader's page from the visitors' kept one, their own parts filled in."""
+    from flask_login import current_user
+
+    from .i18n import select_locale
+
+    if "_flashes" in session or not current_user.is_authenticated:
+        return None
+    locale = select_locale()
+    key = _key(locale)
+    now = _now()
+    if cache.unkeepable.get(key, 0) > now:
+        return None
+    try:
+        _generation, kept = cache.store.lookup(key, now)
+    except Exception:
+        cache.failed("read the kept pages")
+        return None
+    if kept is None or kept.parts is None or kept.rendered_at <= float(session.get(WROTE_AT) or 0):
+        kept = _render_for_visitors(locale)
+        if kept is None:
+            # Not a page kept for visitors after all (it redirects them, say): rendered for the
+            # reader, and not tried again for a while.
+            cache.unkeepable[key] = now + cache.seconds
+            return None
+    return _kept_response(cache, kept, pageparts.fill(kept.body, kept.parts), "shared")
+
+
+def _render_for_visitors(locale: str) -> Kept | None:
+    """Render the current page as a visitor speaking ``locale`` would get it (a request of its
+    own: no cookie, its own application context and database session), which keeps it; the
+    kept page, or ``None`` when it was not kept."""
+    from werkzeug.test import EnvironBuilder
+
+    app = current_app._get_current_object()
+    builder = EnvironBuilder(
+        path=request.path, query_string=request.query_string.decode("latin-1"), method="GET",
+        base_url=request.host_url.rstrip("/") + request.script_root,
+        headers={"Accept-Language": locale, "User-Agent": request.headers.get("User-Agent", "")},
+        environ_base={"REMOTE_ADDR": request.remote_addr or "127.0.0.1", RENDER_AGAIN: True},
+    )
+    environ = builder.get_environ()
+    builder.close()
+    with app.app_context(), app.request_context(environ):
+        response = app.full_dispatch_request()
+        kept = getattr(response, "civique_kept", None)
+        response.close()
+    return kept
+
+
 def keep_page(response):
-    """``after_request``: keep the page rendered for a visitor, when it may be kept."""
+    """``after_request``: keep the page rendered for a visitor, when it may be kept; fill in
+    the parts of a page shared with readers."""
     pending = g.pop("page_cache_pending", None)
+    parts = pageparts.end_shared_render()
     cache = _cache()
+    if parts is not None and (response.is_streamed or response.direct_passthrough):
+        parts = None  # nothing rendered (a file, say): no marker to fill in
     if pending is None or cache is None:
+        if parts is not None:
+            response.set_data(pageparts.fill(response.get_data(), parts))
         return response
-    key, generation = pending
-    if (
+    key, generation, rendered_at = pending
+    keepable = not (
         response.status_code != 200
         or response.mimetype != "text/html"
         or response.is_streamed
@@ -319,18 +443,37 @@ def keep_page(response):
         or getattr(request_ctx, "flashes", None)
         or not _is_plain_visitor()
         or _personal_session(cache)
-    ):
-        return response
+    )
     body = response.get_data()
+    filled = pageparts.fill(body, parts) if parts is not None else body
+    if parts is not None:
+        response.set_data(filled)
+    if not keepable:
+        return response
     token = g.get(cache.token_field)
     if token:
         body = body.replace(token.encode(), cache.placeholder)
+        filled = filled.replace(token.encode(), cache.placeholder)
+    kept = Kept(generation, response.content_type, body, rendered_at, parts,
+                filled if parts is not None else b"")
     try:
-        cache.store.keep(key, Kept(generation, response.content_type, body), cache.seconds, _now())
+        cache.store.keep(key, kept, cache.seconds, _now())
     except Exception:
         cache.failed("keep a page")
         return response
+    response.civique_kept = kept
     response.headers[HEADER] = "miss"
+    return response
+
+
+def note_write(response):
+    """``after_request``: note in a signed-in person's session when they changed something, so
+    that the pages kept before are not served to them."""
+    if request.method not in SAFE_METHODS and response.status_code < 400 and _cache() is not None:
+        from flask_login import current_user
+
+        if current_user.is_authenticated:
+            session[WROTE_AT] = _now()
     return response
 
 
@@ -339,3 +482,5 @@ def init_app(app) -> None:
     app.extensions[EXTENSION] = PageCache(app)
     app.before_request_funcs.setdefault(None, []).insert(0, serve_kept_page)
     app.after_request(keep_page)
+    app.after_request(note_write)
+    app.jinja_env.globals["own_part"] = pageparts.own_part

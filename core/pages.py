@@ -14,21 +14,21 @@ from sqlalchemy import text
 
 from .extensions import db
 from .heartbeat import workers_health
-from .pagecache import visitor_cache
+from .pagecache import kept_for_readers
 from .plugins import manager
-from .web import nav_entries, safe_next
+from .web import safe_next
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-@visitor_cache
+@kept_for_readers
 def home():
     blocks = []
     for result in manager().hook.home_blocks(user=current_user):
         blocks.extend(result or [])
     blocks.sort(key=lambda block: block.order)
-    return render_template("core/home.html", blocks=blocks, entries=nav_entries())
+    return render_template("core/home.html", blocks=blocks)
 
 
 @bp.post("/language")

@@ -23,7 +23,7 @@ from core.services.comments import Comment
 from core.database import db
 from core.declarations import HomeBlock
 from core.services.follows import follow
-from core.pagecache import visitor_cache
+from core.pagecache import kept_for_readers, visitor_cache
 from core.permissions import get_or_404, login_required
 from core.services.supports import preload_supports
 from core.web import whole_number
@@ -208,7 +208,7 @@ def _results_visible(consultation) -> bool:
 
 
 @bp.get("/<int:id>/results")
-@visitor_cache
+@kept_for_readers
 def results(id: int):
     """The results: each question as a chart and a table, approved free texts, the proposals
     most supported first."""

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.services.bodies import Body, ensure_body, register_pages
 from core.database import db
 from core.i18n import euros
-from core.pagecache import visitor_cache
+from core.pagecache import kept_for_readers, visitor_cache
 from core.permissions import get_or_404, login_required
 from core.settings import get_setting
 from core.workflows import start
@@ -71,7 +71,7 @@ def commission():
 
 
 @bp.get("/")
-@visitor_cache
+@kept_for_readers
 def index():
     """The latest year's indicators and where its hundred euros went, the commission, the
     latest questions."""

@@ -21,7 +21,7 @@ from sqlalchemy.orm import lazyload, selectinload
 from core.services.attachments import AttachmentRefused, attachments_of, cover_images, save_upload
 from core.database import db
 from core.declarations import HomeBlock
-from core.pagecache import skip_visitor_cache, visitor_cache
+from core.pagecache import kept_for_readers, skip_visitor_cache, visitor_cache
 from core.permissions import get_or_404, login_required
 from core.services.search import fold, matching_ids
 from core.services.supports import preload_supports
@@ -96,7 +96,7 @@ def _ordered(query, sort: str):
 
 
 @bp.get("/")
-@visitor_cache
+@kept_for_readers
 def index():
     """The ideas, filtered, searched, sorted and paginated; the same number of queries
     whatever the size of the page."""
@@ -219,7 +219,7 @@ def map_data():
 
 
 @bp.get("/<int:id>")
-@visitor_cache
+@kept_for_readers
 def detail(id: int):
     """The idea, its supports, its timeline, the city's answer, its study once decided, its
     implementation once accepted, and its comments."""

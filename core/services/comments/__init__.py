@@ -40,10 +40,13 @@ def register_blueprints(app):
 
 @hookimpl
 def template_variables():
+    from . import parts
     from .views import comment_section
 
     return {"comment_section": comment_section, "new_comment_form": new_form,
-            "comment_stances": STANCES}
+            "comment_stances": STANCES, "comments_by_id": parts.comments_by_id,
+            "comment_actions_of": parts.comment_actions_of, "comment_refusal": parts.comment_refusal,
+            "comments_are_open": parts.comments_are_open}
 
 
 @hookimpl

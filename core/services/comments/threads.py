@@ -61,6 +61,10 @@ class CommentSection:
     def comments(self) -> list[Comment]:
         return list(self.by_id.values())
 
+    @property
+    def ids(self) -> list[int]:
+        return list(self.by_id)
+
 
 def _item_filter(item):
     return (Comment.content_type == item.content_type_name) & (Comment.content_id == item.id)

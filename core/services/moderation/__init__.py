@@ -46,7 +46,6 @@ def template_variables():
         "moderation_notice": notice_for,
         "moderation_target": target_of,
         "moderation_has_reported": lambda target: has_reported(current_user, target),
-        "moderation_comment_marks": comment_marks,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from core.pagecache import visitor_cache
+from core.pagecache import kept_for_readers
 from core.taxonomy import category_choices, neighbourhood_choices
 from core.web import whole_number
 
@@ -20,7 +20,7 @@ def _int_arg(name: str) -> int | None:
 
 
 @bp.get("/")
-@visitor_cache
+@kept_for_readers
 def index():
     terms = request.args.get("q", "")[:200]
     type_name = request.args.get("type") or None
