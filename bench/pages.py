@@ -70,6 +70,33 @@ end
 """
 
 
+# Signed-in residents writing: each request takes the next resident and posts their form (a
+# comment's text gets the request's number, so that no two are the same).
+WRITE_LUA = """
+local counter = 0
+setup = function(thread)
+  thread:set("offset", __THREAD_INDEX__)
+  __THREAD_INDEX__ = __THREAD_INDEX__ + 1
+end
+request = function()
+  local n = #residents
+  local offset = tonumber(offset) or 0
+  local i = ((counter * 2 + offset) % n) + 1
+  counter = counter + 1
+  local r = residents[i]
+  local body = string.gsub(r.body, "__N__", tostring(counter * 2 + offset))
+  return wrk.format("POST", r.path, {["Cookie"] = r.cookie,
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
+
+# The writes' floor: anonymous POSTs, no body.
+FLOOR_WRITE_LUA = """
+request = function()
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"}, "")
+end
+"""
+
 # A signed-in resident reading a page: their session cookie on every request.
 SIGNED_IN_LUA = """
 request = function()
@@ -88,6 +115,7 @@ class Page:
     path: str
     lua: str = ""
     signed_in: bool = False
+    write: bool = False  # a POST, measured against the writes' floor
 
 
 @dataclass
@@ -103,6 +131,7 @@ class Result:
     requests: int = 0
     rps_ratio: float | None = None  # floor rps / page rps: how many times slower than the floor
     p95_ratio: float | None = None  # page p95 / floor p95
+    write: bool = False  # measured against the writes' floor (insert, delete, commit)
     kept: bool | None = None  # a visitor's page: served from the page cache before the run
     note: str = ""
     raw: dict = field(default_factory=dict)
@@ -189,7 +218,12 @@ def choose_pages(scale: Scale) -> list[Page]:
     for page in reading:
         pages.append(Page(page.key, page.label + " - visitor", page.path))
         pages.append(Page(page.key + "_signed_in", page.label + " - signed in", page.path, signed_in=True))
-    pages.append(Page("support", "Support / withdraw (POST, signed in)", "/content/idea_box.idea/0/support"))
+    pages.append(Page("support", "Support / withdraw (POST, signed in)", "/content/idea_box.idea/0/support",
+                      write=True))
+    pages.append(Page("comment", "A comment (POST, signed in)", "/content/idea_box.idea/0/comments", write=True))
+    answered = answer_consultation(scale)
+    pages.append(Page("answer", "Answers to a questionnaire (POST, signed in)",
+                      f"/consultations/{answered or 0}/take-part", write=True))
     return pages
 
 
@@ -232,30 +266,160 @@ def support_script(base_url: str, scale: Scale, residents: int = 32) -> str:
     return f"residents = {{\n{lua_rows}\n}}\n__THREAD_INDEX__ = 0\n" + POST_LUA
 
 
+def _residents(scale: Scale, count: int) -> list[tuple[int, str]]:
+    with psycopg.connect(scale.url) as conn:
+        return conn.execute("SELECT id, email FROM user_account WHERE id > 100 AND deleted_at IS NULL "
+                            "AND email_confirmed_at IS NOT NULL ORDER BY id LIMIT %s", (count,)).fetchall()
+
+
+def _write_script(base_url: str, entries: list[dict]) -> str:
+    lua_rows = ",\n".join(
+        "{cookie=%s, path=%s, body=%s}" % tuple(json.dumps(e[k]) for k in ("cookie", "path", "body"))
+        for e in entries)
+    return f"residents = {{\n{lua_rows}\n}}\n__THREAD_INDEX__ = 0\n" + WRITE_LUA
+
+
+def _logged_in(base_url: str, email: str, page: str) -> tuple[Client, str]:
+    client = Client(base_url)
+    response = client.login(email, PASSWORD)
+    if response.status != 302:
+        raise RuntimeError(f"could not log {email} in (status {response.status})")
+    client.get("/")  # shows (and so clears) the welcome message
+    return client, client.csrf(page)
+
+
+def comment_script(base_url: str, scale: Scale, residents: int = 32) -> str:
+    """``residents`` residents logged in, each commenting on one of the ideas most discussed."""
+    from urllib.parse import quote_plus
+
+    with psycopg.connect(scale.url) as conn:
+        ideas = [row[0] for row in conn.execute(
+            "SELECT id FROM idea_box_idea WHERE state = 'published' AND NOT is_hidden "
+            "ORDER BY comment_count DESC, id LIMIT 8")]
+    entries = []
+    for number, (_user_id, email) in enumerate(_residents(scale, residents)):
+        idea_id = ideas[number % len(ideas)]
+        client, token = _logged_in(base_url, email, f"/ideas/{idea_id}")
+        path = f"/content/{IDEA_TYPE}/{idea_id}/comments"
+        body = f"csrf_token={quote_plus(token)}&body=" + quote_plus("Avis du banc d'essai numéro __N__")
+        first = client.post(path, dict(csrf_token=token, body="Premier avis du banc d'essai"))
+        if first.status != 302:
+            raise RuntimeError(f"a comment was refused before the run (status {first.status})")
+        entries.append({"cookie": client.cookie_header(), "path": path, "body": body})
+        client.close()
+    return _write_script(base_url, entries)
+
+
+def answer_consultation(scale: Scale) -> int | None:
+    """The open consultation with a questionnaire that most people answered, open to everyone."""
+    with psycopg.connect(scale.url) as conn:
+        if not _one(conn, "SELECT to_regclass('consultation_consultation') IS NOT NULL"):
+            return None
+        return _one(conn, "SELECT c.id FROM consultation_consultation c "
+                          "LEFT JOIN consultation_response r ON r.consultation_id = c.id "
+                          "WHERE c.state = 'open' AND c.has_questionnaire AND c.eligibility <> 'residents' "
+                          "AND c.opens_on <= current_date AND c.closes_on >= current_date "
+                          "GROUP BY c.id ORDER BY count(r.id) DESC, c.id LIMIT 1")
+
+
+def answer_form(scale: Scale, consultation_id: int) -> list[tuple[str, str]]:
+    """A complete set of answers to the consultation's questionnaire, as form fields."""
+    fields = []
+    with psycopg.connect(scale.url) as conn:
+        questions = conn.execute("SELECT id, kind, scale_min FROM consultation_question "
+                                 "WHERE consultation_id = %s ORDER BY position, id", (consultation_id,)).fetchall()
+        for question_id, kind, scale_min in questions:
+            options = [row[0] for row in conn.execute(
+                "SELECT id FROM consultation_option WHERE question_id = %s ORDER BY position, id", (question_id,))]
+            name = f"q{question_id}"
+            if kind in ("single", "multiple"):
+                fields.append((name, str(options[0])))
+            elif kind == "ranking":
+                fields.extend((f"{name}-{option}", str(rank)) for rank, option in enumerate(options, 1))
+            elif kind == "scale":
+                fields.append((name, str(scale_min)))
+            else:
+                fields.append((name, "Réponse du banc d'essai"))
+    return fields
+
+
+def answer_script(base_url: str, scale: Scale, consultation_id: int, residents: int = 32) -> str:
+    """``residents`` residents logged in, each answering the questionnaire again and again (a
+    participant may change their answers until the consultation closes)."""
+    from urllib.parse import urlencode
+
+    fields = answer_form(scale, consultation_id)
+    path = f"/consultations/{consultation_id}/take-part"
+    entries = []
+    for _user_id, email in _residents(scale, residents):
+        client, token = _logged_in(base_url, email, path)
+        body = urlencode([("csrf_token", token), *fields])
+        first = client.post(path, dict([("csrf_token", token), *fields]))
+        if first.status != 302:
+            raise RuntimeError(f"an answer was refused before the run (status {first.status})")
+        entries.append({"cookie": client.cookie_header(), "path": path, "body": body})
+        client.close()
+    return _write_script(base_url, entries)
+
+
 # --- A run ------------------------------------------------------------------------------------------
 
 
-def run_scale(scale: Scale, duration: int, floor: Result | None = None, log=print) -> dict:
-    """Load every page of ``scale`` (and the floor, unless given); figures and ratios."""
-    if floor is None:
-        with serving("floor", "bench.floor:create_app()", app_environment("")) as server:
-            log(f"  floor: bare Flask+Jinja on {server.url}")
-            floor = measure(server.url, Page("floor", "Floor (bare Flask+Jinja)", "/"), duration)
+def write_floor_database() -> str:
+    """The writes' floor's database (``civique_bench_floor``, its one table), created when missing."""
+    from .settings import DB_PREFIX, PG_SERVER
+    from .floor import WRITE_TABLE
+
+    name = DB_PREFIX + "floor"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        if not _one(conn, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER}/{name}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {WRITE_TABLE} (id bigserial PRIMARY KEY, "
+                     "user_id integer NOT NULL, created_at timestamptz NOT NULL)")
+    return url
+
+
+def measure_floors(duration: int, log=print) -> tuple[Result, Result]:
+    """The reading floor (bare Flask+Jinja) and the writes' floor (insert, delete, commit)."""
+    with serving("floor", "bench.floor:create_app()", app_environment("")) as server:
+        log(f"  floor: bare Flask+Jinja on {server.url}")
+        floor = measure(server.url, Page("floor", "Floor (bare Flask+Jinja)", "/"), duration)
+    env = {**app_environment(""), "BENCH_WRITE_FLOOR_URL": write_floor_database()}
+    with serving("floor-write", "bench.floor:create_write_app()", env) as server:
+        log(f"  writes' floor: bare Flask, one row inserted and deleted on PostgreSQL, on {server.url}")
+        write_floor = measure(server.url, Page("floor_write", "Writes' floor (insert + delete + commit)", "/",
+                                               lua=FLOOR_WRITE_LUA, write=True), duration)
+    return floor, write_floor
+
+
+def run_scale(scale: Scale, duration: int, floors: tuple[Result, Result] | None = None, log=print) -> dict:
+    """Load every page of ``scale`` (and the floors, unless given); figures and ratios."""
+    floor, write_floor = floors or measure_floors(duration, log)
     results: list[Result] = []
     log(f"  load average before: {os.getloadavg()[0]:.1f} (other jobs on this machine skew every figure)")
     with serving(f"civique-{scale.name}", "core:create_app()", app_environment(scale.url)) as server:
         signed_in_lua = signed_in_script(server.url, scale)
         for page in choose_pages(scale):
-            probe = Client(server.url).get(page.path) if page.key != "support" else None
+            probe = Client(server.url).get(page.path) if not page.write else None
             if probe is not None and probe.status == 404 and page.key.removesuffix("_signed_in") in PLUGIN_PAGES:
                 results.append(Result(page.key, page.label, page.path, note="plugin not enabled: skipped"))
                 continue
             if probe is not None and probe.status != 200:
                 results.append(Result(page.key, page.label, page.path, note=f"HTTP {probe.status} before load"))
                 continue
+            if page.key == "answer" and page.path.endswith("/0/take-part"):
+                results.append(Result(page.key, page.label, page.path,
+                                      note="no open consultation with a questionnaire: skipped"))
+                continue
             kept = None
             if page.key == "support":
                 page.lua = support_script(server.url, scale)
+            elif page.key == "comment":
+                page.lua = comment_script(server.url, scale)
+            elif page.key == "answer":
+                page.lua = answer_script(server.url, scale, int(page.path.split("/")[2]))
             elif page.signed_in:
                 page.lua = signed_in_lua
             else:
@@ -267,14 +431,17 @@ def run_scale(scale: Scale, duration: int, floor: Result | None = None, log=prin
             log(f"  {page.label}: {page.path}")
             result = measure(server.url, page, duration)
             result.kept = kept
+            result.write = page.write
             results.append(result)
     for result in results:
         if result.requests:
-            result.rps_ratio = floor.rps / result.rps if result.rps else None
-            result.p95_ratio = result.p95_ms / floor.p95_ms if floor.p95_ms else None
+            base = write_floor if result.write else floor
+            result.rps_ratio = base.rps / result.rps if result.rps else None
+            result.p95_ratio = result.p95_ms / base.p95_ms if base.p95_ms else None
     return {"scale": scale.name, "database": scale.database, "duration_s": duration,
             "load_average_after": os.getloadavg(),
-            "connections": CONNECTIONS, "floor": asdict(floor), "pages": [asdict(r) for r in results]}
+            "connections": CONNECTIONS, "floor": asdict(floor), "write_floor": asdict(write_floor),
+            "pages": [asdict(r) for r in results]}
 
 
 def table(run: dict) -> str:
@@ -283,9 +450,10 @@ def table(run: dict) -> str:
              f"load average after {run['load_average_after'][0]:.1f})",
              f"{'page':<52} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
              f"{'floor/rps':>9} {'p95/floor':>9} {'kept':>5}"]
-    floor = run["floor"]
-    lines.append(f"{floor['label']:<52} {floor['rps']:>8.0f} {floor['p50_ms']:>8.1f} {floor['p95_ms']:>8.1f} "
-                 f"{floor['p99_ms']:>8.1f} {floor['errors']:>7} {'1.0':>9} {'1.0':>9} {'-':>5}")
+    for floor in (run["floor"], run.get("write_floor")):
+        if floor:
+            lines.append(f"{floor['label']:<52} {floor['rps']:>8.0f} {floor['p50_ms']:>8.1f} {floor['p95_ms']:>8.1f} "
+                         f"{floor['p99_ms']:>8.1f} {floor['errors']:>7} {'1.0':>9} {'1.0':>9} {'-':>5}")
     for page in run["pages"]:
         if not page["requests"]:
             lines.append(f"{page['label']:<52} {page['note']}")
@@ -294,6 +462,7 @@ def table(run: dict) -> str:
         lines.append(f"{page['label']:<52} {page['rps']:>8.0f} {page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} "
                      f"{page['p99_ms']:>8.1f} {page['errors']:>7} {page['rps_ratio']:>9.1f} "
                      f"{page['p95_ratio']:>9.1f} {kept:>5}")
+    lines.append("(the POSTs' ratios are to the writes' floor, the pages' to the reading floor)")
     return "\n".join(lines)
 
 

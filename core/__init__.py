@@ -85,6 +85,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask, plugins) -> None:
     from . import events, i18n
+    from sqlalchemy.orm import joinedload
+
     from .accounts.models import User
     from .permissions import AnonymousUser
 
@@ -132,7 +134,10 @@ def _init_extensions(app: Flask, plugins) -> None:
             # No id, or the database just failed this request: its error page is drawn for
             # nobody in particular (in the site's language) rather than failing again.
             return None
-        user = db.session.get(User, user_id)
+        # The roles come with the account (one query): every page asks what the reader may do.
+        user = db.session.scalars(
+            db.select(User).where(User.id == user_id).options(joinedload(User.role_grants))
+        ).unique().first()
         if user is None or not user.is_active or str(user.session_version) != version:
             return None
         return user

@@ -245,6 +245,9 @@ class RedisStore:
     def keep(self, key: str, kept: Kept, seconds: int, now: float) -> None:
         self.redis.set(f"{self.prefix}:{key}", kept.dump(), ex=seconds)
 
+    def generation(self) -> int:
+        return int(self.redis.get(self.generation_key) or 0)
+
     def expire_all(self) -> None:
         self.redis.incr(self.generation_key)
 
@@ -305,6 +308,57 @@ class PageCache:
             self.failed("drop the kept pages")
 
 
+def current_generation() -> int | None:
+    """The kept pages' generation (every expiry raises it), read once per request; ``None``
+    when pages are not kept or the store does not answer."""
+    if "page_cache_generation" in g:
+        return g.page_cache_generation
+    cache = _cache()
+    generation = None
+    if cache is not None:
+        try:
+            generation = cache.store.generation()
+        except Exception:
+            cache.failed("read the kept pages' generation")
+    g.page_cache_generation = generation
+    return generation
+
+
+class ProcessCopy:
+    """A value read from the database that each process keeps while the kept pages' generation
+    stays the same, and ``max_seconds`` at most: the permissions' and settings' tables, which
+    every page reads and only an admin changes (a change expires the kept pages, and so every
+    process's copy). Read again on every request when pages are not kept."""
+
+    def __init__(self, load, max_seconds: float = 60.0):
+        self.load = load
+        self.max_seconds = max_seconds
+        self.value = None
+        self.generation: int | None = None
+        self.until = 0.0
+
+    def get(self):
+        generation = current_generation()  # before reading: a change committed meanwhile wins
+        if generation is None:
+            return self.load()
+        now = time.monotonic()
+        if self.value is None or generation != self.generation or now >= self.until:
+            self.value, self.generation, self.until = self.load(), generation, now + self.max_seconds
+        return self.value
+
+    def forget(self) -> None:
+        """Read it again next time (this process just changed it)."""
+        self.value = None
+
+
+def process_copy(name: str, load) -> ProcessCopy:
+    """The app's :class:`ProcessCopy` called ``name`` (made with ``load`` the first time)."""
+    copies = current_app.extensions.setdefault("civique.process_copies", {})
+    if name not in copies:
+        copies[name] = ProcessCopy(load)
+    return copies[name]
+
+
 def _cache() -> PageCache | None:
     cache = current_app.extensions.get(EXTENSION)
     return cache if cache is not None and cache.enabled and cache.available() else None
@@ -349,6 +403,7 @@ def serve_kept_page():
     except Exception:
         cache.failed("read the kept pages")
         return None
+    g.page_cache_generation = generation
     if kept is None or request.environ.get(RENDER_AGAIN):
         # Rendered for a session holding something of the visitor's own, the page may show it:
         # it is not kept (such a visitor is still served the pages kept from others).
@@ -384,7 +439,7 @@ def _serve_shared_page(cache: PageCache):
     if cache.unkeepable.get(key, 0) > now:
         return None
     try:
-        _generation, kept = cache.store.lookup(key, now)
+        g.page_cache_generation, kept = cache.store.lookup(key, now)
     except Exception:
         cache.failed("read the kept pages")
         return None

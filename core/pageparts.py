@@ -77,10 +77,14 @@ def fill(body: bytes, parts: list) -> bytes:
     if not parts:
         return body
     items = _load_items(parts)
-    pieces = [
-        _call(template, macro, {name: _restore(value, items) for name, value in arguments.items()})
-        for template, macro, arguments in parts
-    ]
+    pieces = []
+    rendered: dict[str, str] = {}  # a part shown twice (the header's, the menu's) is made once
+    for template, macro, arguments in parts:
+        same = dumps([template, macro, arguments])
+        if same not in rendered:
+            rendered[same] = _call(template, macro,
+                                   {name: _restore(value, items) for name, value in arguments.items()})
+        pieces.append(rendered[same])
     chunks = body.split(marker_prefix())
     filled = [chunks[0]]
     for chunk in chunks[1:]:
@@ -133,6 +137,7 @@ def _load_items(parts: list) -> dict:
     """The content items the parts name, one query per content type (none for the items the
     request has already loaded)."""
     from sqlalchemy import select
+    from sqlalchemy.orm import lazyload
     from sqlalchemy.orm.util import identity_key
 
     from flask_login import current_user
@@ -159,7 +164,10 @@ def _load_items(parts: list) -> dict:
             else:
                 items[(type_name, item_id)] = loaded
         if missing:
-            for item in db.session.scalars(select(model).where(model.id.in_(missing))):
+            # The item's own columns: the parts ask for its state, author and counters, rarely
+            # for a related row (loaded then, when asked for).
+            query = select(model).where(model.id.in_(missing)).options(lazyload("*"))
+            for item in db.session.scalars(query):
                 items[(type_name, item.id)] = item
         loaded = [items[(type_name, item_id)] for item_id in ids if (type_name, item_id) in items]
         if loaded and loaded[0].content_type.uses("supports"):

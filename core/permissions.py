@@ -107,20 +107,29 @@ def all_permissions() -> dict[str, PermissionSpec]:
 def grants() -> dict[str, set[str]]:
     """Permission name -> roles holding it, defaults with admins' overrides applied.
 
-    Computed once per request (and once per CLI command).
+    Computed once per request (and once per CLI command); the admins' overrides are kept by each
+    process while the kept pages are (:class:`core.pagecache.ProcessCopy`): changing them
+    expires the kept pages.
     """
+    from .pagecache import process_copy
+
     cached = g.get("_civique_grants")
     if cached is not None:
         return cached
     table = {name: set(spec.default_roles) for name, spec in all_permissions().items()}
-    for override in db.session.scalars(db.select(PermissionOverride)):
-        roles = table.setdefault(override.permission, set())
-        if override.granted:
-            roles.add(override.role)
+    for permission, role, granted in process_copy("permission_overrides", _overrides).get():
+        roles = table.setdefault(permission, set())
+        if granted:
+            roles.add(role)
         else:
-            roles.discard(override.role)
+            roles.discard(role)
     g._civique_grants = table
     return table
+
+
+def _overrides() -> list[tuple[str, str, bool]]:
+    return [(row.permission, row.role, row.granted)
+            for row in db.session.scalars(db.select(PermissionOverride).order_by(PermissionOverride.id))]
 
 
 def roles_granting(permission: str) -> set[str]:
@@ -129,8 +138,12 @@ def roles_granting(permission: str) -> set[str]:
 
 
 def forget_grants() -> None:
-    """Drop the grants computed for this request (after an admin changed them)."""
+    """Drop the grants computed for this request and kept by this process (after an admin
+    changed them; the other processes read them again once the kept pages expire)."""
+    from .pagecache import process_copy
+
     g.pop("_civique_grants", None)
+    process_copy("permission_overrides", _overrides).forget()
 
 
 # --- Checks for views ---------------------------------------------------------------------------

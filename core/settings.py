@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import db
 from .declarations import SettingSpec
-from .pagecache import expire_visitor_pages
+from .pagecache import expire_visitor_pages, process_copy
 
 
 class SettingValue(db.Model):
@@ -90,14 +90,20 @@ def configured_value(spec: SettingSpec, plugin: str) -> Any:
 
 
 def saved_values() -> dict[tuple[str, str], Any]:
+    """The admins' saved values, once per request (kept by each process while the kept pages
+    are: saving one expires them, :class:`core.pagecache.ProcessCopy`)."""
     cached = g.get("_civique_settings")
     if cached is None:
-        cached = {
-            (row.plugin, row.name): json.loads(row.value)
-            for row in db.session.scalars(db.select(SettingValue))
-        }
+        cached = dict(process_copy("setting_values", _load_saved_values).get())
         g._civique_settings = cached
     return cached
+
+
+def _load_saved_values() -> dict[tuple[str, str], Any]:
+    return {
+        (row.plugin, row.name): json.loads(row.value)
+        for row in db.session.scalars(db.select(SettingValue))
+    }
 
 
 def get_setting(plugin: str, name: str) -> Any:
@@ -119,3 +125,4 @@ def save_setting(plugin: str, name: str, value: Any) -> None:
     db.session.add(row)
     expire_visitor_pages()
     g.pop("_civique_settings", None)
+    process_copy("setting_values", _load_saved_values).forget()

@@ -212,6 +212,8 @@ def permissions():
         else:
             changed = save_matrix(specs, roles, held, wanted)
             forget_grants()
+            # Every process keeps the grants while the kept pages last: they go together.
+            expire_visitor_pages()
             if changed:
                 flash(ngettext("%(num)d permission changed.", "%(num)d permissions changed.",
                                changed), "success")

@@ -45,7 +45,8 @@ def template_variables():
 
     return {"comment_section": comment_section, "new_comment_form": new_form,
             "comment_stances": STANCES, "comments_by_id": parts.comments_by_id,
-            "comment_actions_of": parts.comment_actions_of, "comment_refusal": parts.comment_refusal,
+            "comment_marks_for": parts.comment_marks_for,
+            "may_edit_comment": parts.may_edit_comment, "comment_refusal": parts.comment_refusal,
             "comments_are_open": parts.comments_are_open}
 
 

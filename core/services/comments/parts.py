@@ -7,7 +7,7 @@ reader may write, once per item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
 
 from flask import g
 from flask_login import current_user
@@ -35,45 +35,23 @@ def comments_by_id(ids) -> dict[int, Comment]:
     return {each: known[each] for each in ids if each in known}
 
 
-@dataclass(frozen=True)
-class CommentActions:
-    """What the reader may do with one comment (the ``comment_actions`` part shows it)."""
-
-    comment: Comment
-    reply: bool  # answer it (comments open to them, the comment not hidden)
-    edit: bool  # their own, still within the time to edit it
-    reported: bool  # they reported it
-    report: bool  # they may report it (not theirs, not hidden, not reported yet)
-    moderate: bool  # hide it or show it again
-    waiting: int  # reports waiting for a decision (moderators only)
-
-
-def comment_actions_of(ids) -> dict[int, CommentActions]:
-    """What the reader may do with each comment of ``ids``, worked out once for the page: the
-    comments in one query, the moderation marks in at most two."""
+def comment_marks_for(ids):
+    """The moderation marks of the comments ``ids`` for the reader (those they reported, and
+    for moderators the reports waiting), once per page."""
     from core.services.moderation.rules import comment_marks
 
-    cache = g.setdefault("_civique_comment_actions", {})
+    cache = g.setdefault("_civique_comment_marks", {})
     key = tuple(ids)
     if key not in cache:
-        comments = comments_by_id(ids)
-        marks = comment_marks(list(comments.values()))
-        user = current_user._get_current_object()
-        actions = {}
-        for comment_id, comment in comments.items():
-            mine = comment.is_author(user)
-            reported = user.is_authenticated and comment_id in marks.reported
-            actions[comment_id] = CommentActions(
-                comment=comment,
-                reply=not comment.is_hidden and comment_refusal(comment.item) is None,
-                edit=mine and comment.allows(user, "edit"),
-                reported=reported,
-                report=not reported and not mine and not comment.is_hidden,
-                moderate=marks.can_moderate,
-                waiting=marks.pending.get(comment_id, 0),
-            )
-        cache[key] = actions
+        cache[key] = comment_marks(ids)
     return cache[key]
+
+
+def may_edit_comment(author_id, edit_until) -> bool:
+    """Whether the reader wrote the comment and may still edit it (``edit_until``: the end of
+    its editing time as a Unix time, ``None`` when it cannot be edited, hidden say)."""
+    return (edit_until is not None and current_user.is_authenticated
+            and current_user.id == author_id and time.time() < edit_until)
 
 
 def comment_refusal(item):

@@ -249,9 +249,10 @@ class CommentMarks:
     can_moderate: bool
 
 
-def comment_marks(comments) -> CommentMarks:
-    """What the comment tools need for a whole thread, in at most two queries."""
-    ids = [comment.id for comment in comments]
+def comment_marks(ids) -> CommentMarks:
+    """What the comment tools need for the comments ``ids`` (a page of them), in at most two
+    queries."""
+    ids = list(ids)
     can_moderate = current_user.can(PERMISSION)
     return CommentMarks(
         reported=reported_ids(current_user, COMMENT, ids),
