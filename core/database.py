@@ -15,7 +15,7 @@ from sqlalchemy.types import TypeDecorator
 
 from .extensions import Base, db
 
-__all__ = ["Base", "db", "UTCDateTime", "utcnow"]
+__all__ = ["Base", "db", "UTCDateTime", "insert_unless_present", "utcnow"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,20 @@ UNAVAILABLE_MARK = "civique.unavailable"
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def insert_unless_present(model, **values) -> bool:
+    """Insert one row of ``model`` unless a row with the same unique key is there already (one
+    statement, ``ON CONFLICT DO NOTHING``, on PostgreSQL and SQLite alike, so that a duplicate
+    sent at the same time by another request undoes nothing); true when the row was inserted.
+    The caller commits."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = model.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key)
+    return db.session.execute(statement).first() is not None
 
 
 class UTCDateTime(TypeDecorator):

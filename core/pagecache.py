@@ -524,11 +524,10 @@ def keep_page(response):
 def note_write(response):
     """``after_request``: note in a signed-in person's session when they changed something, so
     that the pages kept before are not served to them."""
-    if request.method not in SAFE_METHODS and response.status_code < 400 and _cache() is not None:
-        from flask_login import current_user
-
-        if current_user.is_authenticated:
-            session[WROTE_AT] = _now()
+    # The session says who is signed in: the account (expired by the commit) is not read again.
+    if (request.method not in SAFE_METHODS and response.status_code < 400 and "_user_id" in session
+            and _cache() is not None):
+        session[WROTE_AT] = _now()
     return response
 
 

@@ -129,6 +129,10 @@ def support_refusal(idea: Idea, user):
 def select_if_threshold_reached(idea_id: int) -> bool:
     """Select the idea ``idea_id`` for study if it is open for support and has reached the
     threshold; true when it moved. The caller commits."""
+    # Most supports cross nothing: two columns tell, before the idea is loaded and locked.
+    row = db.session.execute(select(Idea.state, Idea.support_count).where(Idea.id == idea_id)).first()
+    if row is None or row.state != "published" or row.support_count < support_threshold():
+        return False
     # Locked (PostgreSQL), so that two supports crossing at once move the idea once.
     idea = db.session.scalar(
         select(Idea).where(Idea.id == idea_id).with_for_update(of=Idea)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core.content import load_item
-from core.database import db
+from core.database import db, insert_unless_present, utcnow
 
 from .models import Follow
 
@@ -21,22 +20,8 @@ def follow(user, item) -> None:
         return
     if item.id is None:
         db.session.flush()
-    exists = db.session.scalar(
-        select(Follow.id).where(
-            Follow.user_id == user.id,
-            Follow.content_type == item.content_type_name,
-            Follow.content_id == item.id,
-        )
-    )
-    if exists is None:
-        # A savepoint, so that a concurrent follow (unique constraint) undoes only this row.
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    Follow(user_id=user.id, content_type=item.content_type_name, content_id=item.id)
-                )
-        except IntegrityError:
-            pass
+    insert_unless_present(Follow, user_id=user.id, content_type=item.content_type_name,
+                          content_id=item.id, created_at=utcnow())
 
 
 def unfollow(user, item) -> None:

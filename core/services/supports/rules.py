@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from core.database import db
+from core.database import db, insert_unless_present, utcnow
 from core.events import SupportAdded, SupportWithdrawn, emit
 from core.services.follows import follow
 
@@ -56,11 +55,8 @@ def add(user, item) -> bool:
     reason = refusal(item, user)
     if reason is not None:
         raise SupportRefused(reason)
-    try:
-        with db.session.begin_nested():
-            db.session.add(Support(user_id=user.id, content_type=item.content_type_name,
-                                   content_id=item.id))
-    except IntegrityError:
+    if not insert_unless_present(Support, user_id=user.id, content_type=item.content_type_name,
+                                 content_id=item.id, created_at=utcnow()):
         return False
     _bump(item, +1)
     follow(user, item)
