@@ -88,8 +88,10 @@ class Defaults:
     # At most this many of a request's mails are sent before it answers; the worker sends the
     # rest (a popular idea's thousands of followers do not hold the request up). 0: all by it.
     MAIL_IMMEDIATE_LIMIT = 5
-    # Notifications: recipients notified within the request; beyond, background jobs do it.
-    NOTIFY_IMMEDIATE_LIMIT = 100
+    # Notifications: recipients notified within the request; beyond, background jobs do it
+    # (each "each" recipient's mail is rendered where they are notified: 70 in a request took
+    # 60 ms, bench/README.md).
+    NOTIFY_IMMEDIATE_LIMIT = 10
 
     # Settings of every PostgreSQL connection. join_collapse_limit 1: the ORM's joins are
     # planned in the order written (planning six joins took longer than running the query).

@@ -121,11 +121,18 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     demo = DemoCity(neighbourhoods, categories, accounts, residents, password)
     first_mail = db.session.scalar(db.select(db.func.max(OutboxMessage.id))) or 0
     first_load = db.session.scalar(db.select(db.func.max(Notification.id))) or 0
-    # Plugins build URLs and notify people: give them a request on the site's address.
-    with background_context(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
-        for _plugin, load_demo_data in manager().callers("load_demo_data"):
-            load_demo_data(demo=demo)
-            db.session.commit()
+    # Plugins build URLs and notify people: give them a request on the site's address. The
+    # demo writes years of history at once: its notifications are made as it goes (not left to
+    # the worker's jobs), so that they can be dated below.
+    limit = current_app.config["NOTIFY_IMMEDIATE_LIMIT"]
+    current_app.config["NOTIFY_IMMEDIATE_LIMIT"] = 1_000_000
+    try:
+        with background_context(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
+            for _plugin, load_demo_data in manager().callers("load_demo_data"):
+                load_demo_data(demo=demo)
+                db.session.commit()
+    finally:
+        current_app.config["NOTIFY_IMMEDIATE_LIMIT"] = limit
     # The demo's people are fictional: their notifications stay on the site, but the mails
     # that loading the demo queued for them are not sent.
     db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id > first_mail))

@@ -12,9 +12,12 @@ from core.events import ContentChanged
 from core.hookspecs import hookimpl
 
 from .models import Follow
-from .rules import follow, followed_ids, follower_ids, follow_authors, is_following, unfollow
+from .rules import (
+    follow, follow_authors, followed_ids, follower_count, follower_ids, follower_ids_of, is_following, unfollow,
+)
 
-__all__ = ["Follow", "follow", "followed_ids", "follower_ids", "is_following", "unfollow"]
+__all__ = ["Follow", "follow", "followed_ids", "follower_count", "follower_ids", "follower_ids_of",
+           "is_following", "unfollow"]
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.content import load_item
 from core.database import db, insert_unless_present, utcnow
@@ -59,13 +59,26 @@ def followed_ids(user, items) -> set[int]:
 
 def follower_ids(item) -> list[int]:
     """The ids of the accounts following ``item``."""
+    return follower_ids_of(item.content_type_name, item.id)
+
+
+def follower_ids_of(type_name: str, item_id: int) -> list[int]:
+    """The ids of the accounts following the item of ``type_name`` with ``item_id``."""
     return list(
         db.session.scalars(
             select(Follow.user_id)
-            .where(Follow.content_type == item.content_type_name, Follow.content_id == item.id)
+            .where(Follow.content_type == type_name, Follow.content_id == item_id)
             .order_by(Follow.user_id)
         )
     )
+
+
+def follower_count(item) -> int:
+    """How many accounts follow ``item`` (one count on the index)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Follow)
+        .where(Follow.content_type == item.content_type_name, Follow.content_id == item.id)
+    ) or 0
 
 
 def follow_authors(created) -> None:

@@ -14,7 +14,8 @@ never loses a notification nor breaks the request: the mail waits in the outbox.
 ``NOTIFY_IMMEDIATE_LIMIT`` recipients (a popular idea's thousands of followers), the
 notifications are created by background jobs (``notifications.fan_out``, ``FAN_OUT_BATCH``
 recipients each) queued in the caller's transaction, so the request stays short and nothing is
-lost if it ends early.
+lost if it ends early; an item's followers are read by a job of their own
+(``notifications.followers``), which queues those batches in the worker.
 
 What happens to content is told to its followers and its author here, in :func:`track_event`:
 a move of its workflow, the city's answer, a new comment (see :mod:`.reactions`).
@@ -27,7 +28,7 @@ from core.hookspecs import hookimpl
 from .digest import send_digests
 from .models import Notification
 from .reactions import tell_followers
-from .rules import fan_out, notify, notify_followers, unread_count, unread_notifications
+from .rules import fan_out, fan_out_followers, notify, notify_followers, unread_count, unread_notifications
 
 __all__ = ["Notification", "notify", "notify_followers", "send_digests", "unread_count"]
 
@@ -54,6 +55,7 @@ def register_jobs():
     return {
         "notifications.digest": lambda **payload: send_digests(),
         "notifications.fan_out": fan_out,
+        "notifications.followers": fan_out_followers,
     }
 
 

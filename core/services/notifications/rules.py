@@ -111,11 +111,38 @@ def fan_out(*, user_ids: list[int], about: dict) -> int:
 
 def notify_followers(item, kind: str, message: Callable[[], str], *, actor=None,
                      also=()) -> list[Notification]:
-    """Notify everyone following ``item`` (and the accounts in ``also``), except ``actor``."""
-    from core.services.follows import follower_ids
+    """Notify everyone following ``item`` (and the accounts in ``also``), except ``actor``.
 
-    ids = set(follower_ids(item)) | {getattr(u, "id", u) for u in also}
-    return notify(ids, kind, message, item=item, actor=actor)
+    Beyond ``NOTIFY_IMMEDIATE_LIMIT`` followers, the request queues one job
+    (``notifications.followers``) that reads them and queues their notifications in batches,
+    in the worker: a comment on an idea followed by a hundred thousand people writes one row.
+    """
+    from core.services.follows import follower_count, follower_ids
+
+    also_ids = {getattr(u, "id", u) for u in also}
+    if follower_count(item) + len(also_ids) <= current_app.config["NOTIFY_IMMEDIATE_LIMIT"]:
+        return notify(set(follower_ids(item)) | also_ids, kind, message, item=item, actor=actor)
+    from core.jobs import enqueue
+
+    actor_id = getattr(actor, "id", actor)
+    enqueue("notifications.followers", content_type=item.content_type_name, content_id=item.id,
+            actor_id=actor_id, also=sorted(also_ids - {None}),
+            about={"kind": kind, "texts": _texts(message), "url": item.url,
+                   "content_type": item.content_type_name, "content_id": item.id})
+    return []
+
+
+def fan_out_followers(*, content_type: str, content_id: int, actor_id: int | None, also: list[int],
+                      about: dict) -> int:
+    """The ``notifications.followers`` job: queue the notifications of an item's followers (as
+    they are when it runs) in batches of ``FAN_OUT_BATCH``; returns how many people."""
+    from core.jobs import enqueue
+    from core.services.follows import follower_ids_of
+
+    ids = sorted((set(follower_ids_of(content_type, content_id)) | set(also)) - {None, actor_id})
+    for start in range(0, len(ids), FAN_OUT_BATCH):
+        enqueue("notifications.fan_out", user_ids=ids[start:start + FAN_OUT_BATCH], about=about)
+    return len(ids)
 
 
 def short(text: str, length: int = 120) -> str:

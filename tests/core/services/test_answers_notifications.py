@@ -186,8 +186,16 @@ def test_a_large_audience_is_notified_by_background_jobs(app, client, users, log
                            data={"comment": ""}, follow_redirects=True)
     assert response.status_code == 200
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
-    [job] = db.session.scalars(db.select(Job).where(Job.kind == "notifications.fan_out")).all()
-    assert sorted(job.payload["user_ids"]) == sorted([f.id for f in followers] + [users["resident"].id])
+    # One job reads the followers when it runs (the request wrote one row)...
+    [job] = db.session.scalars(db.select(Job)).all()
+    assert job.kind == "notifications.followers"
+    assert (job.payload["content_type"], job.payload["content_id"]) == ("noticeboard.notice", notice.id)
+    assert job.payload["also"] == [users["resident"].id]
+
+    # ...and queues the batches of notifications, which the worker's next round creates.
+    worker_round()
+    [batch] = db.session.scalars(db.select(Job).where(Job.kind == "notifications.fan_out")).all()
+    assert sorted(batch.payload["user_ids"]) == sorted([f.id for f in followers] + [users["resident"].id])
 
     worker_round()
     notified = {n.user_id: n for n in db.session.scalars(db.select(Notification))}
