@@ -133,6 +133,9 @@ def take_part(id: int):
     submission = read_submission(consultation, request.form)
     if submission.errors:
         return _questionnaire(consultation, submission.raw, submission.errors, response, None, status=422)
+    # Written before the commit, which would make the consultation be read again for them.
+    target = url_for("consultation.detail", id=consultation.id)
+    closes_on = long_day(consultation.closes_on)
     try:
         _response, created = save_response(consultation, current_user, submission)
         db.session.commit()
@@ -145,10 +148,10 @@ def take_part(id: int):
         db.session.commit()
     if created:
         flash(_("Thank you for taking part! You can change your answers until %(day)s.",
-                day=long_day(consultation.closes_on)), "success")
+                day=closes_on), "success")
     else:
         flash(_("Your answers have been updated."), "success")
-    return redirect(url_for("consultation.detail", id=consultation.id))
+    return redirect(target)
 
 
 def _questionnaire(consultation, raw, errors, response, refusal, status=200):
