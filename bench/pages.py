@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import psycopg
 
@@ -47,31 +48,9 @@ done = function(summary, latency, requests)
 end
 """
 
-# Signed-in residents toggling their support on ideas: each request takes the next resident
-# (session cookie, CSRF token, idea) and alternates support and withdrawal.
-POST_LUA = """
-local counter = 0
-setup = function(thread)
-  thread:set("offset", __THREAD_INDEX__)
-  __THREAD_INDEX__ = __THREAD_INDEX__ + 1
-end
-request = function()
-  local n = #residents
-  local offset = tonumber(offset) or 0
-  local i = ((counter * 2 + offset) % n) + 1
-  local round = math.floor((counter * 2 + offset) / n)
-  counter = counter + 1
-  local r = residents[i]
-  local action = (round % 2 == 0) and "support" or "withdraw"
-  local body = "csrf_token=" .. r.token .. "&action=" .. action .. "&next=" .. r.next
-  return wrk.format("POST", r.path, {["Cookie"] = r.cookie,
-    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
-end
-"""
-
-
 # Signed-in residents writing: each request takes the next resident and posts their form (a
-# comment's text gets the request's number, so that no two are the same).
+# comment's text gets the request's number, so that no two are the same; a support is given on
+# one round over the residents and withdrawn on the next).
 WRITE_LUA = """
 local counter = 0
 setup = function(thread)
@@ -82,9 +61,11 @@ request = function()
   local n = #residents
   local offset = tonumber(offset) or 0
   local i = ((counter * 2 + offset) % n) + 1
-  counter = counter + 1
+  local round = math.floor((counter * 2 + offset) / n)
   local r = residents[i]
   local body = string.gsub(r.body, "__N__", tostring(counter * 2 + offset))
+  body = string.gsub(body, "__ACTION__", (round % 2 == 0) and "support" or "withdraw")
+  counter = counter + 1
   return wrk.format("POST", r.path, {["Cookie"] = r.cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
 end
@@ -252,18 +233,12 @@ def support_script(base_url: str, scale: Scale, residents: int = 32) -> str:
             "WHERE u.id > 100 ORDER BY u.id LIMIT %s", (residents,)).fetchall()
     entries = []
     for _user_id, email, idea_id in rows:
-        client = Client(base_url)
-        response = client.login(email, PASSWORD)
-        if response.status != 302:
-            raise RuntimeError(f"could not log {email} in (status {response.status})")
-        token = client.csrf(f"/ideas/{idea_id}")
-        entries.append({"cookie": client.cookie_header(), "token": token,
-                        "path": f"/content/{IDEA_TYPE}/{idea_id}/support", "next": f"/ideas/{idea_id}"})
+        client, token = _logged_in(base_url, email, f"/ideas/{idea_id}")
+        body = (f"csrf_token={quote_plus(token)}&action=__ACTION__&next=" + quote_plus(f"/ideas/{idea_id}"))
+        entries.append({"cookie": client.cookie_header(), "path": f"/content/{IDEA_TYPE}/{idea_id}/support",
+                        "body": body})
         client.close()
-    lua_rows = ",\n".join(
-        "{cookie=%s, token=%s, path=%s, next=%s}" % tuple(json.dumps(e[k]) for k in ("cookie", "token", "path", "next"))
-        for e in entries)
-    return f"residents = {{\n{lua_rows}\n}}\n__THREAD_INDEX__ = 0\n" + POST_LUA
+    return _write_script(base_url, entries)
 
 
 def _residents(scale: Scale, count: int) -> list[tuple[int, str]]:
@@ -290,8 +265,6 @@ def _logged_in(base_url: str, email: str, page: str) -> tuple[Client, str]:
 
 def comment_script(base_url: str, scale: Scale, residents: int = 32) -> str:
     """``residents`` residents logged in, each commenting on one of the ideas most discussed."""
-    from urllib.parse import quote_plus
-
     with psycopg.connect(scale.url) as conn:
         ideas = [row[0] for row in conn.execute(
             "SELECT id FROM idea_box_idea WHERE state = 'published' AND NOT is_hidden "
