@@ -131,12 +131,14 @@ class AnswerPublished(Event):
 
 @dataclass(frozen=True)
 class SupportAdded(Event):
-    """A person supported an item."""
+    """A person supported an item; ``support_count`` is the item's count with this support
+    (``None`` when not known)."""
 
     name: ClassVar[str] = "support.added"
     content_type: str
     content_id: int
     user_id: int
+    support_count: int | None = None
 
 
 @dataclass(frozen=True)

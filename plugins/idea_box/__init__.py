@@ -172,7 +172,7 @@ def track_event(event):
     from . import rules
 
     if isinstance(event, SupportAdded) and event.content_type == Idea.content_type_name:
-        rules.select_if_threshold_reached(event.content_id)
+        rules.select_if_threshold_reached(event.content_id, known_count=event.support_count)
     elif (isinstance(event, WorkflowTransitioned) and event.content_type == Idea.content_type_name
           and event.to_state == "merged"):
         rules.carry_supporters_of_merged(event.content_id, event.actor_id)

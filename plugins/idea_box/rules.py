@@ -126,9 +126,12 @@ def support_refusal(idea: Idea, user):
 # --- The threshold: selected for study once a support crosses it -------------------------------
 
 
-def select_if_threshold_reached(idea_id: int) -> bool:
+def select_if_threshold_reached(idea_id: int, known_count: int | None = None) -> bool:
     """Select the idea ``idea_id`` for study if it is open for support and has reached the
-    threshold; true when it moved. The caller commits."""
+    threshold; true when it moved. ``known_count``: its count just after a support, when the
+    caller knows it (below the threshold, nothing is read). The caller commits."""
+    if known_count is not None and known_count < support_threshold():
+        return False
     # Most supports cross nothing: two columns tell, before the idea is loaded and locked.
     row = db.session.execute(select(Idea.state, Idea.support_count).where(Idea.id == idea_id)).first()
     if row is None or row.state != "published" or row.support_count < support_threshold():

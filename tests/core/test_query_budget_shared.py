@@ -1,4 +1,5 @@
-"""The queries a signed-in resident's shared page costs (the page kept for visitors, their own
+"""Shared pages on the demo city: the same as the page rendered for the reader alone, and the
+queries a signed-in resident's shared page costs (the page kept for visitors, their own
 parts filled in: core.pageparts), with the page cache on as in production: a budget per kind
 of page, so that what is theirs stays cheap to fill in (issue "Speed for the people who take
 part").
@@ -9,10 +10,12 @@ shared page is counted once warm. A page over its budget fails with its count.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.demo import load_demo
-from core.pagecache import HEADER
+from core.pagecache import EXTENSION, HEADER
 from core.testing import count_queries
 from core.testing.site import DEMO_PASSWORD, WALKERS, kind_of, walk_answers
 
@@ -51,3 +54,34 @@ def test_every_shared_page_of_a_signed_in_resident_keeps_to_its_query_budget(app
     # The home page, the ideas and an idea's page, search, the finances, a consultation's results.
     assert {kind_of(path) for path in shared} >= {"/", "/ideas/", "/ideas/N", "/search/", "/finances/"}
     assert not over, "\n".join(over)
+
+
+TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
+
+
+@pytest.mark.parametrize("walker", ["resident", "staff", "moderator", "admin"])
+def test_every_shared_page_of_the_demo_is_the_page_rendered_for_its_reader_alone(app, walker):
+    """Each page of the demo city that a signed-in person gets shared is, to the letter, the
+    page rendered for them alone (the page cache off): nothing of theirs outside a part, nothing
+    of someone else's inside."""
+    load_demo(DEMO_PASSWORD)
+    client = app.test_client()
+    signed_in = client.post("/account/login",
+                            data={"email": WALKERS[walker], "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302
+    client.get("/account/")
+    paths, _errors = walk_answers(client)
+    cache = app.extensions[EXTENSION]
+    compared = []
+    for path in paths:
+        shared = client.get(path)
+        if shared.headers.get(HEADER) != "shared":
+            continue
+        seconds, cache.seconds = cache.seconds, 0
+        try:
+            alone = client.get(path)
+        finally:
+            cache.seconds = seconds
+        assert TOKEN.sub(r"\1\2", shared.text) == TOKEN.sub(r"\1\2", alone.text), path
+        compared.append(path)
+    assert {kind_of(path) for path in compared} >= {"/ideas/", "/ideas/N", "/search/", "/finances/"}

@@ -1,6 +1,7 @@
 """Pages kept for visitors (``core.pagecache``) in a real browser, with the production setting
 and no JavaScript: two visitors get the same kept home page, each with a language switcher that
-works for them (their own form token); a signed-in person gets their own page."""
+works for them (their own form token); a signed-in person gets the same kept page with their
+own account filled in (core.pageparts), and the visitor next to them still gets a visitor's."""
 
 import pytest
 
@@ -40,8 +41,14 @@ def test_visitors_share_a_kept_page_and_each_uses_its_forms(page, new_page, user
     other.reload()
     assert page_language(other) == "en"
 
-    # Signed in, the page is rendered for them: their account menu, never a kept page.
+    # Signed in, they get the shared page with their own account menu...
     log_in(other, users["resident"].email)
     home = other.goto("/")
-    assert HEADER.lower() not in home.headers
+    assert home.headers[HEADER.lower()] == "shared"
     assert other.get_by_role("button", name=ui_text(other, "Log out"), exact=True).count() == 1
+    assert other.get_by_role("link", name=ui_text(other, "Create an account")).count() == 0
+    # ...and the visitor beside them still the visitors' page, with nothing of theirs.
+    visitor = page.goto("/")
+    assert visitor.headers[HEADER.lower()] == "hit"
+    assert page.get_by_role("button", name=ui_text(page, "Log out"), exact=True).count() == 0
+    assert page.get_by_role("link", name=ui_text(page, "Log in")).count() >= 1

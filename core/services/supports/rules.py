@@ -39,11 +39,13 @@ def refusal(item, user):
     return None
 
 
-def _bump(item, delta: int) -> None:
+def _bump(item, delta: int) -> int:
+    """Move the item's counter by ``delta`` (one atomic ``UPDATE``); its new value."""
     model = type(item)
-    db.session.execute(
+    return db.session.execute(
         db.update(model).where(model.id == item.id).values(support_count=model.support_count + delta)
-    )
+        .returning(model.support_count)
+    ).scalar_one()
 
 
 def add(user, item) -> bool:
@@ -58,9 +60,10 @@ def add(user, item) -> bool:
     if not insert_unless_present(Support, user_id=user.id, content_type=item.content_type_name,
                                  content_id=item.id, created_at=utcnow()):
         return False
-    _bump(item, +1)
+    count = _bump(item, +1)
     follow(user, item)
-    emit(SupportAdded(content_type=item.content_type_name, content_id=item.id, user_id=user.id))
+    emit(SupportAdded(content_type=item.content_type_name, content_id=item.id, user_id=user.id,
+                      support_count=count))
     return True
 
 
