@@ -32,17 +32,19 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def insert_unless_present(model, **values) -> bool:
-    """Insert one row of ``model`` unless a row with the same unique key is there already (one
-    statement, ``ON CONFLICT DO NOTHING``, on PostgreSQL and SQLite alike, so that a duplicate
-    sent at the same time by another request undoes nothing); true when the row was inserted.
-    The caller commits."""
+def insert_unless_present(model, unique: tuple[str, ...], **values) -> bool:
+    """Insert one row of ``model`` unless a row with the same ``unique`` columns (a unique
+    constraint of the table) is there already: one statement, ``ON CONFLICT (...) DO NOTHING``,
+    on PostgreSQL and SQLite alike, so that a duplicate sent at the same time by another request
+    undoes nothing (any other conflict still fails). True when the row was inserted. The caller
+    commits."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = model.__table__
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key)
+    statement = (insert(table).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+                 .returning(*table.primary_key))
     return db.session.execute(statement).first() is not None
 
 

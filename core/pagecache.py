@@ -328,9 +328,10 @@ class ProcessCopy:
     """A value read from the database that each process keeps while the kept pages' generation
     stays the same, and ``max_seconds`` at most: the permissions' and settings' tables, which
     every page reads and only an admin changes (a change expires the kept pages, and so every
-    process's copy). Read again on every request when pages are not kept."""
+    process's copy), and no longer than a kept page lives. Read again on every request when
+    pages are not kept."""
 
-    def __init__(self, load, max_seconds: float = 60.0):
+    def __init__(self, load, max_seconds: float):
         self.load = load
         self.max_seconds = max_seconds
         self.value = None
@@ -355,7 +356,10 @@ def process_copy(name: str, load) -> ProcessCopy:
     """The app's :class:`ProcessCopy` called ``name`` (made with ``load`` the first time)."""
     copies = current_app.extensions.setdefault("civique.process_copies", {})
     if name not in copies:
-        copies[name] = ProcessCopy(load)
+        # No longer than a kept page: a change whose expiry did not reach this process (Redis
+        # away when it was made) holds here no longer than the pages it shows.
+        seconds = int(current_app.config.get("PAGE_CACHE_SECONDS") or 0)
+        copies[name] = ProcessCopy(load, max_seconds=seconds)
     return copies[name]
 
 
@@ -468,6 +472,9 @@ def _render_for_visitors(locale: str) -> Kept | None:
     )
     environ = builder.get_environ()
     builder.close()
+    # The reader's address as it came (EnvironBuilder would decode and encode it once more).
+    for name in ("PATH_INFO", "SCRIPT_NAME", "QUERY_STRING"):
+        environ[name] = request.environ.get(name, "")
     with app.app_context(), app.request_context(environ):
         response = app.full_dispatch_request()
         kept = getattr(response, "civique_kept", None)
@@ -525,8 +532,11 @@ def note_write(response):
     """``after_request``: note in a signed-in person's session when they changed something, so
     that the pages kept before are not served to them."""
     # The session says who is signed in: the account (expired by the commit) is not read again.
+    cache = current_app.extensions.get(EXTENSION)
+    # Noted whenever pages are kept, even while this worker leaves Redis alone: the others
+    # may still serve kept pages.
     if (request.method not in SAFE_METHODS and response.status_code < 400 and "_user_id" in session
-            and _cache() is not None):
+            and cache is not None and cache.enabled):
         session[WROTE_AT] = _now()
     return response
 

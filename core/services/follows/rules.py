@@ -20,8 +20,8 @@ def follow(user, item) -> None:
         return
     if item.id is None:
         db.session.flush()
-    insert_unless_present(Follow, user_id=user.id, content_type=item.content_type_name,
-                          content_id=item.id, created_at=utcnow())
+    insert_unless_present(Follow, ("user_id", "content_type", "content_id"), user_id=user.id,
+                          content_type=item.content_type_name, content_id=item.id, created_at=utcnow())
 
 
 def unfollow(user, item) -> None:

@@ -57,8 +57,9 @@ def add(user, item) -> bool:
     reason = refusal(item, user)
     if reason is not None:
         raise SupportRefused(reason)
-    if not insert_unless_present(Support, user_id=user.id, content_type=item.content_type_name,
-                                 content_id=item.id, created_at=utcnow()):
+    if not insert_unless_present(Support, ("user_id", "content_type", "content_id"), user_id=user.id,
+                                 content_type=item.content_type_name, content_id=item.id,
+                                 created_at=utcnow()):
         return False
     count = _bump(item, +1)
     follow(user, item)

@@ -152,3 +152,14 @@ def test_a_reader_with_a_message_waiting_gets_the_page_rendered_for_them(app, cl
     page = client.get(f"/ideas/{idea.id}")
     assert HEADER not in page.headers
     assert "Your settings are saved." in page.text
+
+
+def test_a_reader_s_address_reaches_the_shared_page_as_it_came(app, client, users, login, discussed):
+    """A query string sent as raw UTF-8 (not percent-encoded, as some clients do) is the same
+    search for the page rendered for visitors as for the reader."""
+    sign_in(login, client, users["resident"])
+    raw = "q=rue de Bâle".encode().decode("latin-1")  # how WSGI hands over raw bytes
+    page = client.get("/search/", environ_overrides={"QUERY_STRING": raw})
+    assert page.headers[HEADER] == "shared"
+    assert 'value="rue de Bâle"' in page.text
+    assert "A cycle lane on rue de Bâle" in page.text
