@@ -64,9 +64,9 @@ EXTENSION = "civique.pagecache"
 HEADER = "X-Civique-Cache"
 # Session keys that rendering a page may write without making it personal: the form token and
 # Flask-Login's bookkeeping of anonymous sessions. The language is part of the key.
-BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang", "wrote_at"})
 # The session's note of the reader's last change (a Unix time): pages kept before it are not theirs.
 WROTE_AT = "wrote_at"
+BOOKKEEPING_KEYS = frozenset({"_id", "_fresh", "_remember", "_remember_seconds", "lang", WROTE_AT})
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # In the environ of the request that renders a page again for visitors: the kept copy, older
 # than what a reader changed, is not the answer.
@@ -90,7 +90,8 @@ def kept_for_readers(view):
     parts are filled in for each of them (:mod:`core.pageparts`).
 
     Everything of the reader's own on such a page must be in a part: the rest is what a visitor
-    sees (``tests/core/test_shared_pages.py`` checks it for the core's and plugins' pages).
+    sees (``tests/core/test_query_budget_shared.py`` checks it on every such page of the demo
+    city, ``tests/plugins/idea_box/test_shared_pages.py`` for the idea box's readers).
     """
     view.visitor_cache = True
     view.reader_cache = True
@@ -530,11 +531,10 @@ def keep_page(response):
 
 def note_write(response):
     """``after_request``: note in a signed-in person's session when they changed something, so
-    that the pages kept before are not served to them."""
-    # The session says who is signed in: the account (expired by the commit) is not read again.
+    that the pages kept before are not served to them. The session says who is signed in (the
+    account, expired by the commit, is not read again); noted whenever pages are kept, even while
+    this worker leaves Redis alone (the others may still serve kept pages)."""
     cache = current_app.extensions.get(EXTENSION)
-    # Noted whenever pages are kept, even while this worker leaves Redis alone: the others
-    # may still serve kept pages.
     if (request.method not in SAFE_METHODS and response.status_code < 400 and "_user_id" in session
             and cache is not None and cache.enabled):
         session[WROTE_AT] = _now()
