@@ -5,9 +5,9 @@ and kept (:mod:`core.pagecache`); signed-in readers are then served that kept pa
 what is theirs filled in: their account in the header, their support, what they may do with a
 comment. Each such piece is a *part*: where a template would write it, it calls::
 
-    {{ own_part("supports/_macros.html", "support_part", item=idea, next=request.path) }}
+    {{ own_part("supports/_macros.html", "support_control", item=idea, next=request.path) }}
 
-``own_part`` calls the macro ``support_part`` of ``supports/_macros.html`` with those arguments,
+``own_part`` calls the macro ``support_control`` of ``supports/_macros.html`` with those arguments,
 for the person reading. When the page is rendered to be kept, it writes a marker instead and
 notes the call; the kept page is then filled in for each reader, the visitor who made it
 included, by calling the same macros for them (:func:`fill`). Rendered for someone directly
@@ -23,9 +23,10 @@ A part's macro must not rely on the page's variables: it gets only its arguments
 templates' globals (``current_user``, ``csrf_token``, the services' functions).
 
 Everything outside the parts is the visitor's page: a template that shows something of the
-reader's own outside a part would show the visitor's version to every reader. The idea box's
-test of shared pages (``tests/plugins/idea_box/test_shared_pages.py``) renders such pages both
-ways for several kinds of readers and checks that they are the same.
+reader's own outside a part would show the visitor's version to every reader. The tests of
+shared pages (``tests/core/test_query_budget_shared.py`` on the demo city,
+``tests/plugins/idea_box/test_shared_pages.py``) render such pages both ways for several kinds
+of readers and check that they are the same.
 """
 
 from __future__ import annotations
