@@ -14,8 +14,8 @@ included, by calling the same macros for them (:func:`fill`). Rendered for someo
 (a page that is not kept, or with the page cache off), ``own_part`` renders the macro in place:
 the page is the same either way.
 
-The arguments are what a kept page can hold: numbers, strings, ``None``, booleans, lists of
-those, and content items (anything with ``content_type_name`` and ``id``), which are kept as
+The arguments are what a kept page can hold: numbers, strings (``Markup`` stays ``Markup``),
+``None``, booleans, lists of those, and content items (anything with ``content_type_name`` and ``id``), which are kept as
 their type and id and loaded again, one query per content type, when the page is filled in
 (with the reader's supports on them, one query per type that uses supports: a list of twenty
 support buttons asks two questions, not forty).
@@ -39,8 +39,10 @@ from flask import current_app, g, get_template_attribute
 from markupsafe import Markup
 
 EXTENSION = "civique.pageparts"
-# What a content item becomes in a kept part's arguments.
+# What a content item, and text already safe to show (Markup: a translated label, say), become
+# in a kept part's arguments.
 ITEM = "$item"
+SAFE = "$markup"
 
 
 def marker_prefix() -> bytes:
@@ -111,6 +113,8 @@ def _call(template: str, macro: str, arguments: dict) -> str:
 def _keep(value):
     if hasattr(value, "content_type_name") and hasattr(value, "id"):
         return {ITEM: [value.content_type_name, value.id]}
+    if isinstance(value, Markup):
+        return {SAFE: str(value)}
     if isinstance(value, (list, tuple)):
         return [_keep(each) for each in value]
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -121,6 +125,8 @@ def _keep(value):
 def _restore(value, items: dict):
     if isinstance(value, dict) and ITEM in value:
         return items.get(tuple(value[ITEM]))
+    if isinstance(value, dict) and SAFE in value:
+        return Markup(value[SAFE])
     if isinstance(value, list):
         return [_restore(each, items) for each in value]
     return value

@@ -163,3 +163,18 @@ def test_a_reader_s_address_reaches_the_shared_page_as_it_came(app, client, user
     assert page.headers[HEADER] == "shared"
     assert 'value="rue de Bâle"' in page.text
     assert "A cycle lane on rue de Bâle" in page.text
+
+
+def test_a_part_gets_back_the_arguments_it_was_given(app):
+    """What a kept page holds of a part's arguments comes back as it was given: text, text
+    already safe to show (a translated label with an apostrophe), lists, nothing."""
+    from markupsafe import Markup
+
+    from core.pageparts import _keep, _restore, dumps, loads
+
+    given = {"label": Markup("Import the city&#39;s accounts"), "plain": "l'été <b>", "ids": [1, 2],
+             "none": None, "flag": True}
+    kept = loads(dumps({name: _keep(value) for name, value in given.items()}))
+    back = {name: _restore(value, {}) for name, value in kept.items()}
+    assert back == given
+    assert isinstance(back["label"], Markup) and not isinstance(back["plain"], Markup)
