@@ -5,6 +5,7 @@ filled in, and gets exactly the page they would have got rendered for them alone
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -12,13 +13,33 @@ from core.database import db
 from core.pagecache import EXTENSION, HEADER
 from core.services.comments import Comment
 from core.services.supports.models import Support
+from core.testing import redis_url_for_tests
 
 TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
 
 
+@pytest.fixture(params=["memory", "redis"])
+def store(request) -> dict:
+    """Kept pages in each worker's memory, and in Redis (``CIVIQUE_TEST_REDIS_URL``)."""
+    if request.param == "memory":
+        return {"REDIS_URL": None}
+    return {"REDIS_URL": redis_url_for_tests("shared pages"),
+            "PAGE_CACHE_KEY_PREFIX": f"civique-test-shared:{uuid.uuid4().hex}"}
+
+
 @pytest.fixture
-def app_config(app_config):
-    return {**app_config, "PAGE_CACHE_SECONDS": 30, "REDIS_URL": None}
+def app_config(app_config, store):
+    return {**app_config, "PAGE_CACHE_SECONDS": 30, **store}
+
+
+@pytest.fixture(autouse=True)
+def forget_redis_keys(app):
+    yield
+    kept = app.extensions[EXTENSION].store
+    if hasattr(kept, "redis"):
+        keys = list(kept.redis.scan_iter(f"{kept.prefix}:*"))
+        if keys:
+            kept.redis.delete(*keys)
 
 
 @pytest.fixture
