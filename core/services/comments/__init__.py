@@ -22,7 +22,7 @@ from core.hookspecs import hookimpl
 
 from .forms import CommentForm, new_form
 from .models import STANCES, Comment
-from .rules import CommentRefused, delete_comments_of, edit_comment, post_comment, refusal
+from .rules import CommentRefused, comments_open, delete_comments_of, edit_comment, post_comment, refusal
 from .threads import comment_url, load_section, load_thread
 
 __all__ = [
@@ -47,7 +47,7 @@ def template_variables():
             "comment_stances": STANCES, "comments_by_id": parts.comments_by_id,
             "comment_marks_for": parts.comment_marks_for,
             "may_edit_comment": parts.may_edit_comment, "comment_refusal": parts.comment_refusal,
-            "comments_are_open": parts.comments_are_open}
+            "comments_are_open": comments_open}
 
 
 @hookimpl

@@ -17,7 +17,7 @@ from sqlalchemy.orm.util import identity_key
 from core.database import db
 
 from .models import Comment
-from .rules import comments_open, refusal
+from .rules import refusal
 
 
 def comments_by_id(ids) -> dict[int, Comment]:
@@ -61,7 +61,3 @@ def comment_refusal(item):
     if key not in cache:
         cache[key] = refusal(item, current_user)
     return cache[key]
-
-
-def comments_are_open(item) -> bool:
-    return comments_open(item)
